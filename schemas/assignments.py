@@ -1,0 +1,159 @@
+"""assignments — product media assignment manifests (``cms/assignments.tsv``).
+
+Rows are items of *assignment sets*: all media of one entity for one channel and one locale.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import pandera.polars as pa
+from pandera.typing.polars import Series
+
+from schemas import fields as f
+from schemas.assets import ACTIONS, CONFLICT_ACTIONS, MEDIA_TYPES, RESULTS, STATES
+
+ENTITY_TYPES = ("Product|Master", "Product|Variant", "Product|DimensionMatrix", "Product|Master|Swatch", "Category")
+ENTITY_TYPE_SYNONYMS = {"Master": "Product|Master", "Variant": "Product|Variant",
+                        "DimensionMatrix": "Product|DimensionMatrix"}
+ENTITY_KEYS = ("EntityId", "EntityId|DimensionMatrix", "EntityId|SwatchType|SwatchId", "ProductNumber",
+               "RecordId", "CategoryID")
+MEDIA_GROUPS = ("Primary", "Additional")
+STATE = "EntityAssignmentCurrentPublishState"
+SET_KEY = ["EntityType", "EntityKeyValue", "EntityChannel", "EntityLocale", "CatalogNumber"]
+ROW_KEY = [*SET_KEY, "MediaGroup", "InternalMediaId", "MediaPurpose", "SwatchGroup", "SwatchDimension", STATE]
+SWATCH_VALUE = r"^(#[0-9a-f]{6}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
+
+_type = pl.col("EntityType")
+_set_cols = [*SET_KEY, STATE]
+_set = f.group_id(_set_cols)
+_deleting = pl.col("EntityAssignmentAction").eq_missing("UnpublishAndDelete")
+_primary = pl.col("MediaGroup").eq_missing("Primary")
+_matrix = _type.eq_missing("Product|DimensionMatrix")
+_category = _type.eq_missing("Category")
+_swatch = _type.eq_missing("Product|Master|Swatch")
+# Matrix cells only (null elsewhere), so the string work below touches just those rows.
+_cell = pl.when(_matrix).then(pl.col("EntityKeyValue"))
+_cell_master = _cell.str.extract(r"^([^|]*)", 1)
+_cell_dims = _cell.str.replace_all(r":[^|]*", "").str.replace(r"^[^|]*", "")  # "|Color|Size"
+
+
+def _one_primary_image() -> pl.Expr:
+    category_set = pl.when(_category).then(_set)  # other rows share one null group: cheap windows
+    primaries = _primary.sum().over(category_set)
+    images = (_primary & pl.col("MediaType").eq_missing("Image")).sum().over(category_set)
+    good = (primaries == 1) & (images == 1)
+    # Flag the Primary rows of a bad set (or all its rows when it has none), not every row.
+    return ~_category | _deleting | good | (~_primary & (primaries > 0))
+
+
+def _matrix_key_ok() -> pl.Expr:
+    dims = _cell_dims.str.split("|").list.slice(1)
+    well_formed = _cell.str.contains(f.MATRIX_KEY) & (dims.list.n_unique() == dims.list.len())
+    return ~_matrix | _cell.is_null() | well_formed
+
+RULES = {
+    "duplicate_key": f.rule(
+        "InternalMediaId", ROW_KEY, "duplicate row key (set, MediaGroup, InternalMediaId, MediaPurpose, swatch)",
+        f.unique_rows([pl.coalesce("InternalMediaId", "MediaDisplayName") if c == "InternalMediaId" else pl.col(c)
+                       for c in ROW_KEY]),
+    ),
+    "media_identified": f.rule(
+        "InternalMediaId", ["InternalMediaId", "MediaDisplayName"],
+        "a row needs InternalMediaId or MediaDisplayName to name its asset",
+        pl.col("InternalMediaId").is_not_null() | pl.col("MediaDisplayName").is_not_null() | _deleting
+        | _swatch,  # a swatch row names its image (if any) in SwatchValue
+    ),
+    "media_group_present": f.rule("MediaGroup", ["MediaGroup", "EntityAssignmentAction"],
+                                  "MediaGroup is required (Primary or Additional)",
+                                  pl.col("MediaGroup").is_not_null() | _deleting),
+    "category_channel_specific": f.rule("EntityChannel", ["EntityType", "EntityChannel"],
+                                        "a Category set is always channel-specific, never Omnichannel",
+                                        ~_category | pl.col("EntityChannel").is_not_null()),
+    "category_one_primary_image": f.rule("MediaGroup", [*_set_cols, "MediaGroup", "MediaType"],
+                                         "a Category set holds exactly one Primary image", _one_primary_image()),
+    "matrix_key_format": f.rule(
+        "EntityKeyValue", ["EntityType", "EntityKeyValue"],
+        "a dimension-matrix cell is Master|Dimension:Value…, dimensions Color, Size, Style, Configuration, each once",
+        _matrix_key_ok(),
+    ),
+    "matrix_one_dimension_set": f.rule("EntityKeyValue", ["EntityType", "EntityKeyValue"],
+                                       "all matrix cells of one master use the same set of dimensions",
+                                       ~_matrix | f.same_within(_cell_dims, pl.when(_matrix).then(_cell_master.hash()))),
+    "unique_primary_display_order": f.rule(
+        "MediaDisplayOrder", [*_set_cols, "MediaGroup", "MediaDisplayOrder"],
+        "display orders within a set's Primary group are unique",
+        ~_primary | pl.col("MediaDisplayOrder").is_null() | f.unique_rows([*_set_cols, "MediaGroup", "MediaDisplayOrder"]),
+    ),
+    "swatch_row_complete": f.rule(
+        "SwatchValue", ["EntityType", "SwatchGroup", "SwatchDimension", "SwatchValue"],
+        "a swatch row needs SwatchGroup, SwatchDimension and SwatchValue",
+        ~_swatch | _deleting
+        | pl.all_horizontal(pl.col(c).is_not_null() for c in ("SwatchGroup", "SwatchDimension", "SwatchValue")),
+    ),
+    "purpose_only_additional": f.rule("MediaPurpose", ["MediaPurpose", "MediaGroup"],
+                                      "MediaPurpose is only for Additional media",
+                                      pl.col("MediaPurpose").is_null() | ~_primary),
+    "one_action_per_set": f.rule("EntityAssignmentAction", [*_set_cols, "EntityAssignmentAction"],
+                                 "all rows of one set share one EntityAssignmentAction",
+                                 f.same_within(pl.col("EntityAssignmentAction"), _set)),
+    "one_version_per_set": f.rule("EntityVersion", [*_set_cols, "EntityVersion"],
+                                  "all rows of one set share one EntityVersion",
+                                  f.same_within(pl.col("EntityVersion"), _set)),
+}
+
+
+class AssignmentsSchema(pa.DataFrameModel):
+    InternalMediaId: Series[str] = f.uuid("Id of the assigned asset.")
+    MediaLocale: Series[str] = f.locale("Locale of the assigned asset.")
+    MediaType: Series[str] = f.enum(MEDIA_TYPES, "Image, Video or File.")
+    MediaDisplayName: Series[str] = f.text("Display name of the asset (identifies it when the id is empty).")
+    ImageAltText: Series[str] = f.text("Alt text of the image.")
+    MediaTitle: Series[str] = f.text("Title of the video.")
+    EntityType: Series[str] = f.enum(ENTITY_TYPES, "Kind of entity the set belongs to.", required=True,
+                                     nullable=False, synonyms=ENTITY_TYPE_SYNONYMS)
+    EntityKey: Series[str] = f.enum(ENTITY_KEYS, "What EntityKeyValue holds (carried through).")
+    EntityKeyValue: Series[str] = f.pattern(r"^\S(.*\S)?$", "Product number, matrix cell or category id.",
+                                            token="entity_key_value", required=True, nullable=False,
+                                            expect="a product number, matrix cell or category id without surrounding spaces")
+    EntityLocale: Series[str] = f.locale("Locale of the set; empty or Neutral = system_neutral.")
+    CatalogNumber: Series[str] = f.text("Catalog of the set; empty for none.")
+    EntityChannel: Series[str] = f.channel("Channel of the set; empty = Omnichannel.")
+    EntityAssignmentCurrentPublishState: Series[str] = f.enum(STATES, "Published or Draft version of the set.")
+    EntityAssignmentAction: Series[str] = f.enum(ACTIONS, "What import does with the set.")
+    EntityCheckedOutAction: Series[str] = f.enum(CONFLICT_ACTIONS, "When the set's draft is checked out by another user.")
+    EntityVersionMismatchAction: Series[str] = f.enum(CONFLICT_ACTIONS, "When EntityVersion is not the stored one.")
+    MediaGroup: Series[str] = f.enum(MEDIA_GROUPS, "Primary gallery or Additional media.")
+    MediaPurpose: Series[str] = f.text("Purpose of Additional media (free text).")
+    MediaDisplayOrder: Series[str] = f.integer("Position in the group.", minimum=0)
+    SwatchGroup: Series[str] = f.enum(f.DIMENSIONS, "Swatch rows: the dimension.")
+    SwatchDimension: Series[str] = f.text("Swatch rows: the dimension value.")
+    SwatchValue: Series[str] = f.pattern(SWATCH_VALUE, "Swatch rows: #rrggbb or an image's InternalMediaId.", token="lower",
+                                         expect="a #rrggbb color or the InternalMediaId of an image")
+    EntityCreatedOn: Series[str] = f.timestamp("When the set was created (UTC).")
+    EntityLastModifiedOn: Series[str] = f.timestamp("When the set was last changed (UTC).")
+    EntityVersion: Series[str] = f.integer("Version of the set.", minimum=0)
+    EntityPublishedOn: Series[str] = f.timestamp("When the set was last published (UTC).")
+    Result: Series[str] = f.enum(RESULTS, "Import result of the row.")
+    ResultTime: Series[str] = f.timestamp("When the row was imported (UTC).")
+    ErrorCode: Series[str] = f.text("Error code of a failed row.")
+    ResultDescription: Series[str] = f.text("What happened to the row.")
+    CheckedOutBy: Series[str] = f.text("Store only: user holding the draft.")
+    PublishGroup: Series[str] = f.text("Store only: publish group the draft is staged in.")
+
+    class Config:
+        strict = False
+        name = "assignments"
+        metadata = f.table("assignments", ROW_KEY, "cms/assignments.tsv", rules=RULES, set_key=SET_KEY)
+
+    duplicate_key = f.rule_check("duplicate_key", RULES)
+    media_identified = f.rule_check("media_identified", RULES)
+    media_group_present = f.rule_check("media_group_present", RULES)
+    category_channel_specific = f.rule_check("category_channel_specific", RULES)
+    category_one_primary_image = f.rule_check("category_one_primary_image", RULES)
+    matrix_key_format = f.rule_check("matrix_key_format", RULES)
+    matrix_one_dimension_set = f.rule_check("matrix_one_dimension_set", RULES)
+    unique_primary_display_order = f.rule_check("unique_primary_display_order", RULES)
+    swatch_row_complete = f.rule_check("swatch_row_complete", RULES)
+    purpose_only_additional = f.rule_check("purpose_only_additional", RULES)
+    one_action_per_set = f.rule_check("one_action_per_set", RULES)
+    one_version_per_set = f.rule_check("one_version_per_set", RULES)

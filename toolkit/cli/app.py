@@ -1,0 +1,72 @@
+"""The root ``omm`` group: global options and the one place errors become exit codes."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+
+import click
+
+from toolkit import __version__
+from toolkit.cli import demo, fmt, schema, validate
+from toolkit.errors import OmmError
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(context_settings=CONTEXT)
+@click.option("--workspace", type=click.Path(file_okay=False), envvar="OMM_WORKSPACE",
+              help="Workspace directory (default: $OMM_WORKSPACE, else the current directory).")
+@click.option("--quiet", "-q", is_flag=True, help="Print data only, no messages.")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.version_option(__version__, prog_name="omm")
+@click.pass_context
+def cli(ctx: click.Context, workspace: str | None, quiet: bool, debug: bool) -> None:
+    """omm — omnichannel media manifests: validate, format, diff, import, publish and copy
+    the .tsv files of Dynamics 365 Commerce omnichannel media management.
+
+    \b
+    Examples:
+      omm validate fixtures/workspace/tenants/contoso-dev
+      omm fmt --check fixtures/workspace
+      omm schema assignments --format json
+    """
+    ctx.obj = {"workspace": workspace, "quiet": quiet, "debug": debug}
+
+
+for command in (validate.command, fmt.command, schema.command, demo.command):
+    cli.add_command(command)
+
+
+def _debug_requested(argv: list[str]) -> bool:
+    return "--debug" in argv
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI and turn every error into one line on stderr and an exit code."""
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        code = cli.main(args=args, prog_name="omm", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        code = exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        code = exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("omm: interrupted", err=True)
+        code = 130
+    except KeyboardInterrupt:
+        click.echo("omm: interrupted", err=True)
+        code = 130
+    except OmmError as exc:
+        if _debug_requested(args):
+            traceback.print_exc()
+        click.echo(f"omm: error: {exc}", err=True)
+        code = exc.exit_code
+    except Exception as exc:  # noqa: BLE001 - the one place a bug becomes a message, not a traceback
+        if _debug_requested(args):
+            traceback.print_exc()
+        click.echo(f"omm: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
+                   err=True)
+        code = 2
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,1 @@
+"""Renderers: one function per output format, each returning text (the CLI prints it)."""

@@ -1,0 +1,181 @@
+"""UTF-8 bytes → a frame of strings, with the line each row starts on and structural findings.
+
+The fast path is Polars' CSV reader (quote handling switched off when no field starts with a
+quote, which also keeps mid-field quotes literal). It is trusted only when tab and newline counts
+prove that every row had exactly the header's number of fields. Anything else — ragged rows,
+unterminated quotes, text after a closing quote, blank lines — goes to the exact reader, which
+reports each broken line and keeps every good one.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import mmap
+from dataclasses import dataclass
+
+import polars as pl
+
+from toolkit.errors import InputError
+from toolkit.findings import Finding
+from toolkit.tsv.decode import utf8_problems
+
+
+Buffer = bytes | mmap.mmap
+
+
+@dataclass(frozen=True)
+class Parsed:
+    header: tuple[str, ...]
+    frame: pl.DataFrame
+    lines: pl.Series | None  # start line of each row; None when row i starts on line i + 2
+    problems: tuple[Finding, ...]
+
+
+def _header(data: bytes, file: str) -> tuple[str, ...]:
+    end = data.find(b"\n")
+    try:
+        first = data[: end if end >= 0 else len(data)].rstrip(b"\r").decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{file}: line 1 (the header) is not valid UTF-8",
+                         "save the file as UTF-8, or as UTF-16 with BOM", rule="encoding") from None
+    names = next(csv.reader([first], delimiter="\t", quotechar='"'), [])
+    if not names or names == [""]:
+        raise InputError(f"{file}: line 1 is empty; a manifest starts with a header row",
+                         "add the header row (omm schema KIND lists the columns)", rule="empty_file")
+    seen: dict[str, int] = {}
+    for i, name in enumerate(names, start=1):
+        if not name.strip():
+            raise InputError(f"{file}: line 1, column {i} has an empty column name", "name every column in the header",
+                             rule="empty_column_name")
+        if name in seen:
+            raise InputError(f"{file}: line 1 names column {name!r} twice (columns {seen[name]} and {i})",
+                             "remove or rename one of them", rule="duplicate_column")
+        seen[name] = i
+    return tuple(names)
+
+
+def _quoted(data: bytes) -> bool:
+    """Whether any field starts with a quote (one byte search first: most files have no quote)."""
+    if data.find(b'"') < 0:
+        return False
+    return data[:1] == b'"' or data.find(b'\t"') >= 0 or data.find(b'\n"') >= 0
+
+
+def _fast(data: Buffer, header: tuple[str, ...], quoted: bool, source: str | None) -> Parsed | None:
+    try:
+        frame = pl.read_csv(source or io.BytesIO(data), separator="\t", has_header=True, infer_schema=False,
+                            quote_char='"' if quoted else None, empty_string_is_null=True,
+                            truncate_ragged_lines=False, new_columns=list(header))
+    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError, pl.exceptions.ShapeError):
+        return None
+    if frame.width != len(header):
+        return None
+    if not quoted:
+        # Polars refuses a row with too many fields; a row with too few has nulls at its end,
+        # so the tab count is needed only when the last column has nulls.
+        if frame.get_column(header[-1]).null_count() == 0:
+            return Parsed(header, frame, None, ())
+        return Parsed(header, frame, None, ()) if data[:].count(b"\t") == (len(header) - 1) * (frame.height + 1) else None
+    whole = data[:]  # bytes (an mmap has no count)
+    tabs, newlines = whole.count(b"\t"), whole.count(b"\n") + (0 if whole[-1:] == b"\n" else 1)
+    inner_tabs = inner_newlines = 0
+    per_row: pl.Series | None = None
+    if frame.height:
+        counts = frame.select(
+            tabs=pl.sum_horizontal(pl.col(c).str.count_matches("\t", literal=True).fill_null(0) for c in header),
+            nl=pl.sum_horizontal(pl.col(c).str.count_matches("\n", literal=True).fill_null(0) for c in header),
+        )
+        inner_tabs, per_row = int(counts["tabs"].sum()), counts["nl"]
+        inner_newlines = int(per_row.sum())
+    if tabs != (len(header) - 1) * (frame.height + 1) + inner_tabs:
+        return None
+    if newlines != frame.height + 1 + inner_newlines:
+        return None
+    lines = None
+    if inner_newlines and per_row is not None:
+        lines = (per_row.cum_sum() - per_row + pl.int_range(2, frame.height + 2, eager=True)).alias("line")
+    return Parsed(header, frame, lines, ())
+
+
+class _LineFeed:
+    """Feeds lines to ``csv.reader`` and remembers how many it took, so rows know their line."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.pos = 0
+
+    def __iter__(self) -> _LineFeed:
+        return self
+
+    def __next__(self) -> str:
+        if self.pos >= len(self.lines):
+            raise StopIteration
+        self.pos += 1
+        return self.lines[self.pos - 1]
+
+
+def _exact(data: bytes, header: tuple[str, ...], file: str) -> Parsed:
+    """The exact reader: every broken line becomes a finding, every good row is kept."""
+    lines = io.StringIO(data.decode("utf-8"), newline="").readlines()
+    feed = _LineFeed(lines)
+    feed.pos = 1  # the header
+    rows: list[list[str]] = []
+    starts: list[int] = []
+    problems: list[Finding] = []
+    reader = csv.reader(feed, delimiter="\t", quotechar='"', doublequote=True, strict=True)
+    while True:
+        start = feed.pos + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            problems.append(_broken(file, start, lines[start - 1], str(exc)))
+            feed.pos = start  # resume on the line after the one that opened the broken row
+            reader = csv.reader(feed, delimiter="\t", quotechar='"', doublequote=True, strict=True)
+            continue
+        if not row or row == [""] and len(header) > 1:
+            continue
+        if len(row) != len(header):
+            problems.append(Finding(file, start, "", "ragged_row", _clip("\t".join(row)),
+                                    f"row has {len(row)} fields but the header has {len(header)}; "
+                                    "check for a missing or extra tab"))
+            continue
+        rows.append([v.replace("\r\n", "\n") or None for v in row])
+        starts.append(start)
+    frame = pl.DataFrame(rows, schema={h: pl.String for h in header}, orient="row")
+    return Parsed(header, frame, pl.Series("line", starts, dtype=pl.Int64), tuple(problems))
+
+
+def _clip(text: str, width: int = 60) -> str:
+    text = text.rstrip("\r\n")
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _broken(file: str, line: int, text: str, reason: str) -> Finding:
+    if "end of data" in reason or "unexpected end" in reason:
+        return Finding(file, line, "", "unterminated_quote", _clip(text),
+                       "a quoted field opened on this line is never closed; close the quote or double it (\"\")")
+    return Finding(file, line, "", "bad_quoting", _clip(text),
+                   f"malformed quoted field ({reason}); a quote that ends a field must be followed by a tab or line end")
+
+
+def parse(data: Buffer, file: str, source: str | None = None) -> Parsed:
+    """Parse UTF-8 TSV bytes (or an mmap of them); raises :class:`InputError` only when there is
+    no usable header. ``source``, the path the bytes came from, lets Polars read the file itself."""
+    if data[:3] == b"\xef\xbb\xbf":
+        data, source = data[3:], None  # a BOM: parse the bytes after it
+    if not re.search(rb"[^\r\n\t ]", data):
+        raise InputError(f"{file}: the file is empty", "a manifest needs at least a header row", rule="empty_file")
+    header = _header(data, file)
+    fast = _fast(data, header, _quoted(data), source)
+    if fast is not None:
+        if data.find(b"\r") >= 0:
+            fast = Parsed(header, fast.frame.with_columns(pl.all().str.replace_all("\r\n", "\n", literal=True)),
+                          fast.lines, ())
+        return fast
+    data, bad_lines = utf8_problems(data[:], file)
+    exact = _exact(data, header, file)
+    return Parsed(exact.header, exact.frame, exact.lines, bad_lines + exact.problems)

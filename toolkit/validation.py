@@ -1,0 +1,221 @@
+"""Schema validation of one manifest, with a report of our own.
+
+Pandera runs every rule lazily; this module turns its ``failure_cases`` into findings with
+file line numbers, sorted by place, and drops cascade noise: a row rule is not reported for a
+row whose cells it reads already failed their own column rule, and a cell reports one failure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandera.polars as pa
+import polars as pl
+
+from toolkit.errors import InputError
+from toolkit.findings import Finding
+from toolkit.kinds import Column, Kind
+from toolkit.tsv import Manifest, read_manifest
+from toolkit.workspace import REQUIRED_MANIFESTS, looks_like_tenant, tenant_at
+
+_FINDING_SCHEMA = {"row": pl.Int64, "column": pl.String, "rule": pl.String, "value": pl.String,
+                   "message": pl.String, "order": pl.Int64}
+
+
+def _cell_message(col: Column, check: str) -> tuple[str, str]:
+    """The rule name and sentence for a failed column check."""
+    if check == "not_nullable":
+        return "required_value", f"{col.name} needs a value"
+    if check.startswith("isin") and col.enum:
+        return "enum", f"{col.name} must be one of {', '.join(col.enum)}"
+    if col.expect:
+        return "format", f"{col.name} must be {col.expect}"
+    return "format", f"{col.name} must match {col.pattern}" if col.pattern else f"{col.name} failed {check}"
+
+
+def _prepare(manifest: Manifest) -> pl.DataFrame:
+    """The frame Pandera sees: every schema column present (absent optional ones as nulls)."""
+    missing = [c.name for c in manifest.kind.columns if c.name not in manifest.frame.columns]
+    return manifest.frame.with_columns(pl.lit(None, pl.String).alias(c) for c in missing)
+
+
+def _header_findings(manifest: Manifest) -> list[Finding]:
+    present = set(manifest.frame.columns)
+    return [
+        Finding(manifest.path, 1, c.name, "missing_column", None,
+                f"required column {c.name} is missing from the header")
+        for c in manifest.kind.columns if c.required and c.name not in present
+    ]
+
+
+def _cell_failures(cases: pl.DataFrame, kind: Kind) -> pl.DataFrame:
+    cells = cases.filter(pl.col("schema_context") == "Column", pl.col("index").is_not_null())
+    rows = []
+    for (name, check), group in cells.group_by(["column", "check"], maintain_order=True):
+        col = kind.column(str(name))
+        if col is None:
+            continue
+        rule, message = _cell_message(col, str(check))
+        rows.append(group.select(
+            row=pl.col("index").cast(pl.Int64), column=pl.lit(col.name), rule=pl.lit(rule),
+            value=pl.col("failure_case").cast(pl.String), message=pl.lit(message),
+            order=pl.lit(0 if rule == "required_value" else 1, pl.Int64),
+        ))
+    frame = pl.concat(rows) if rows else pl.DataFrame(schema=_FINDING_SCHEMA)
+    return frame.sort("row", "column", "order").unique(["row", "column"], keep="first", maintain_order=True)
+
+
+def _row_failures(cases: pl.DataFrame, frame: pl.DataFrame, kind: Kind, cells: pl.DataFrame,
+                  absent: set[str]) -> pl.DataFrame:
+    rows_ = cases.filter(pl.col("schema_context") == "DataFrameSchema", pl.col("index").is_not_null())
+    out = []
+    for (check,), group in rows_.group_by(["check"], maintain_order=True):
+        name = "duplicate_key" if check == "multiple_fields_uniqueness" else str(check)
+        rule = kind.rules.get(name)
+        meta = ({"column": rule.column, "columns": list(rule.columns), "message": rule.message} if rule else
+                {"column": kind.unique[0], "columns": list(kind.unique), "message": f"duplicate key {'+'.join(kind.unique)}"})
+        if absent & set(meta["columns"]):
+            continue  # the missing column is already reported once, on the header
+        idx = group.select(row=pl.col("index").cast(pl.Int64)).unique(maintain_order=True)
+        # Cascade noise: a row rule says nothing new where a cell it reads already failed.
+        noisy = cells.filter(pl.col("column").is_in(meta["columns"])).select("row")
+        idx = idx.join(noisy, on="row", how="anti")
+        values = frame.get_column(meta["column"]).gather(idx.get_column("row"))
+        out.append(idx.with_columns(
+            column=pl.lit(meta["column"]), rule=pl.lit(name), value=values,
+            message=pl.lit(meta["message"]), order=pl.lit(2, pl.Int64),
+        ))
+    return pl.concat(out) if out else pl.DataFrame(schema=_FINDING_SCHEMA)
+
+
+def findings_from(manifest: Manifest, frame: pl.DataFrame, rows: pl.DataFrame) -> list[Finding]:
+    """Findings for rows of ``frame`` (``row`` indexes), placed at the manifest's line numbers."""
+    if rows.height == 0:
+        return []
+    lines = manifest.line_numbers()
+    placed = rows.with_columns(line=lines.gather(rows.get_column("row")))
+    return [
+        Finding(manifest.path, r["line"], r["column"], r["rule"], r["value"], r["message"])
+        for r in placed.iter_rows(named=True)
+    ]
+
+
+def _passes_all(manifest: Manifest, frame: pl.DataFrame) -> bool:
+    """Every column check and row rule of the kind in one Polars query.
+
+    The same checks Pandera runs (built from the same schema), evaluated together so Polars
+    shares the work; Pandera's lazy validation then runs only to report a file that fails.
+    """
+    kind = manifest.kind
+    exprs: list[pl.Expr] = []
+    for col in kind.columns:
+        s = pl.col(col.name)
+        if not col.nullable:
+            exprs.append(s.is_not_null().all())
+        if col.name in manifest.clean_columns:
+            continue
+        if col.enum:
+            exprs.append((s.is_null() | s.is_in(list(col.enum))).all())
+        elif col.pattern:
+            exprs.append((s.is_null() | s.str.contains(col.pattern)).all())
+    exprs += [rule.expr.all() for rule in kind.rules.values()]
+    if kind.unique:
+        exprs.append(~pl.struct(list(kind.unique)).is_duplicated().any())
+    if not frame.height:
+        return True
+    row = frame.lazy().select(pl.all_horizontal([e.alias(f"c{i}") for i, e in enumerate(exprs)]).alias("ok")).collect()
+    return bool(row.item())
+
+
+def validate_manifest(manifest: Manifest) -> tuple[Finding, ...]:
+    """Every finding of one manifest: structure, header, cells and row rules, sorted."""
+    findings = list(manifest.problems) + _header_findings(manifest)
+    frame = _prepare(manifest)
+    if _passes_all(manifest, frame):
+        return tuple(sorted(findings))
+    try:
+        manifest.kind.model.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+        absent = {f.column for f in findings if f.rule == "missing_column"}
+        cells = _cell_failures(cases, manifest.kind).filter(~pl.col("column").is_in(list(absent)))
+        rows = _row_failures(cases, frame, manifest.kind, cells, absent)
+        findings += findings_from(manifest, frame, pl.concat([cells, rows]))
+    return tuple(sorted(findings))
+
+
+from toolkit.integrity import tenant_findings  # noqa: E402  (integrity builds on findings_from above)
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """What ``omm validate`` found in files and tenants."""
+
+    files: tuple[str, ...]
+    findings: tuple[Finding, ...]
+
+    @property
+    def valid(self) -> bool:
+        return not self.findings
+
+    @property
+    def error_count(self) -> int:
+        return len(self.findings)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"valid": self.valid, "error_count": self.error_count,
+                "errors": [f.to_dict() for f in self.findings]}
+
+
+def _file(path: Path, kind: str | None) -> tuple[Manifest | None, list[Finding]]:
+    try:
+        manifest = read_manifest(path, kind, strict=False)
+    except InputError as exc:
+        message = str(exc).removeprefix(f"{path}: ")
+        return None, [Finding(str(path), 1, "", exc.rule, None, message)]
+    return manifest, list(validate_manifest(manifest))
+
+
+def _tenant(root: Path) -> tuple[list[str], list[Finding]]:
+    t = tenant_at(root)
+    findings = [Finding(str(root / rel), 0, "", "missing_manifest", None, f"the tenant has no {rel}; "
+                        "create the tenant with omm tenant init or restore the file")
+                for rel in REQUIRED_MANIFESTS if not (root / rel).is_file()]
+    by_kind: dict[str, Manifest] = {}
+    files = []
+    for kind, path in t.manifests():
+        manifest, found = _file(path, kind)
+        files.append(str(path))
+        findings += found
+        if manifest is not None:
+            by_kind.setdefault(kind, manifest)
+    return files, findings + tenant_findings(by_kind)
+
+
+def validate(paths: list[str | Path] | tuple[str | Path, ...], kind: str | None = None) -> ValidationReport:
+    """Validate manifest files, tenant directories and workspaces (every tenant in them)."""
+    files: list[str] = []
+    findings: list[Finding] = []
+    for given in paths:
+        p = Path(given)
+        if not p.exists():
+            raise InputError(f"{p}: no such file or directory", "check the path")
+        if p.is_file():
+            files.append(str(p))
+            findings += _file(p, kind)[1]
+            continue
+        if (p / "tenants").is_dir():
+            roots = sorted(d for d in (p / "tenants").iterdir() if d.is_dir())
+        elif looks_like_tenant(p):
+            roots = [p]
+        else:
+            tsvs = sorted(p.rglob("*.tsv"))
+            files += [str(f) for f in tsvs]
+            findings += [x for f in tsvs for x in _file(f, kind)[1]]
+            continue
+        for root in roots:
+            fs, found = _tenant(root)
+            files += fs
+            findings += found
+    return ValidationReport(tuple(files), tuple(sorted(findings)))

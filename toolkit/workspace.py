@@ -1,0 +1,74 @@
+"""Workspaces and tenants: where things live (SPEC §2) and the rules for tenant ids."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from toolkit.errors import UsageError, WorkspaceError
+
+TENANT_ID = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$")
+# kind → path inside a tenant, for the manifests a tenant has at fixed places
+TENANT_MANIFESTS: tuple[tuple[str, str], ...] = (
+    ("channels", "channels.tsv"),
+    ("settings", "settings.tsv"),
+    ("assets", "cms/media.tsv"),
+    ("assignments", "cms/assignments.tsv"),
+    ("publish_groups", "cms/publish_groups.tsv"),
+    ("products", "hq/products.tsv"),
+    ("categories", "hq/categories.tsv"),
+    ("flattened", "hq/media_assignments.tsv"),
+    ("default_images", "search/default_images.tsv"),
+    ("jobs", "jobs/jobs.tsv"),
+)
+REQUIRED_MANIFESTS = ("channels.tsv", "settings.tsv", "cms/media.tsv", "cms/assignments.tsv",
+                      "hq/products.tsv", "hq/categories.tsv")
+
+
+def resolve_workspace(given: str | os.PathLike[str] | None = None) -> Path:
+    """``--workspace``, else ``$OMM_WORKSPACE``, else the current directory."""
+    return Path(given or os.environ.get("OMM_WORKSPACE") or Path.cwd()).resolve()
+
+
+def check_tenant_id(tenant: str) -> str:
+    if not TENANT_ID.match(tenant):
+        raise UsageError(f"invalid tenant id {tenant!r}",
+                         "use 1-64 characters of A-Z a-z 0-9 . _ - not starting with a dot")
+    return tenant
+
+
+@dataclass(frozen=True)
+class Tenant:
+    """A tenant directory ``tenants/<id>/`` of a workspace."""
+
+    id: str
+    root: Path
+
+    def path(self, relative: str) -> Path:
+        return self.root / relative
+
+    def manifests(self) -> list[tuple[str, Path]]:
+        """(kind, path) of every manifest the tenant holds, CSU outputs included."""
+        found = [(k, self.root / rel) for k, rel in TENANT_MANIFESTS if (self.root / rel).is_file()]
+        csu = self.root / "csu"
+        if csu.is_dir():
+            found += [("flattened", p) for p in sorted(csu.glob("*/media_assignments.tsv"))]
+        return found
+
+
+def tenant(workspace: Path, tenant_id: str) -> Tenant:
+    root = workspace / "tenants" / check_tenant_id(tenant_id)
+    if not root.is_dir():
+        raise WorkspaceError(f"no tenant {tenant_id!r} in {workspace}", "create it with: omm tenant init " + tenant_id)
+    return Tenant(tenant_id, root)
+
+
+def looks_like_tenant(path: Path) -> bool:
+    return (path / "channels.tsv").is_file() or (path / "cms").is_dir()
+
+
+def tenant_at(path: Path) -> Tenant:
+    """The tenant whose directory is ``path``."""
+    return Tenant(path.resolve().name, path)
