@@ -27,8 +27,7 @@ RULES = {
     "display_name_unique": f.rule(
         "MediaDisplayName", ["MediaDisplayName", "InternalMediaId"],
         "MediaDisplayName is used by another asset; display names are unique within a tenant",
-        pl.col("MediaDisplayName").is_null()
-        | (_identity.min().over(pl.col("MediaDisplayName").hash()) == _identity.max().over(pl.col("MediaDisplayName").hash())),
+        f.same_within(_identity, pl.col("MediaDisplayName").hash(), where=pl.col("MediaDisplayName").is_not_null()),
     ),
     "new_asset_needs_import_path": f.rule("MediaImportPath", ["InternalMediaId", "MediaImportPath"],
                                           "a new asset (no InternalMediaId) needs MediaImportPath",

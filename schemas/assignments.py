@@ -21,6 +21,9 @@ MEDIA_GROUPS = ("Primary", "Additional")
 STATE = "EntityAssignmentCurrentPublishState"
 SET_KEY = ["EntityType", "EntityKeyValue", "EntityChannel", "EntityLocale", "CatalogNumber"]
 ROW_KEY = [*SET_KEY, "MediaGroup", "InternalMediaId", "MediaPurpose", "SwatchGroup", "SwatchDimension", STATE]
+# Written order: set by set, each set's items as its gallery shows them, then the rest of the key.
+SORT = [*SET_KEY, STATE, "MediaGroup", "MediaDisplayOrder", "InternalMediaId", "MediaPurpose", "SwatchGroup",
+        "SwatchDimension"]
 SWATCH_VALUE = r"^(#[0-9a-f]{6}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
 
 _type = pl.col("EntityType")
@@ -33,8 +36,8 @@ _category = _type.eq_missing("Category")
 _swatch = _type.eq_missing("Product|Master|Swatch")
 # Matrix cells only (null elsewhere), so the string work below touches just those rows.
 _cell = pl.when(_matrix).then(pl.col("EntityKeyValue"))
-_cell_master = _cell.str.extract(r"^([^|]*)", 1)
-_cell_dims = _cell.str.replace_all(r":[^|]*", "").str.replace(r"^[^|]*", "")  # "|Color|Size"
+_cell_shape = _cell.str.replace_all(r":[^|]*", "")  # "93039|Color|Size": the master and its dimensions
+_cell_master = _cell_shape.str.split_exact("|", 1).struct.field("field_0")
 
 
 def _one_primary_image() -> pl.Expr:
@@ -74,11 +77,13 @@ RULES = {
     "matrix_key_format": f.rule(
         "EntityKeyValue", ["EntityType", "EntityKeyValue"],
         "a dimension-matrix cell is Master|Dimension:Value…, dimensions Color, Size, Style, Configuration, each once",
-        _matrix_key_ok(),
+        # Canonical reading puts known dimensions in order, so a cell that still fails the ordered
+        # pattern has an unknown or repeated dimension or no dimension at all.
+        ~_matrix | _cell.is_null() | _cell.str.contains(f.MATRIX_KEY),
     ),
     "matrix_one_dimension_set": f.rule("EntityKeyValue", ["EntityType", "EntityKeyValue"],
                                        "all matrix cells of one master use the same set of dimensions",
-                                       ~_matrix | f.same_within(_cell_dims, pl.when(_matrix).then(_cell_master.hash()))),
+                                       f.same_within(_cell_shape, _cell_master.hash(), where=_matrix)),
     "unique_primary_display_order": f.rule(
         "MediaDisplayOrder", [*_set_cols, "MediaGroup", "MediaDisplayOrder"],
         "display orders within a set's Primary group are unique",
@@ -143,7 +148,8 @@ class AssignmentsSchema(pa.DataFrameModel):
     class Config:
         strict = False
         name = "assignments"
-        metadata = f.table("assignments", ROW_KEY, "cms/assignments.tsv", rules=RULES, set_key=SET_KEY)
+        metadata = f.table("assignments", ROW_KEY, "cms/assignments.tsv", rules=RULES, set_key=SET_KEY,
+                           sort=SORT)
 
     duplicate_key = f.rule_check("duplicate_key", RULES)
     media_identified = f.rule_check("media_identified", RULES)

@@ -19,7 +19,13 @@ LOCALE = r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$"
 LOCALE_OR_NEUTRAL = r"^(system_neutral|[a-z]{2,3}(-[a-z0-9]{2,8})*)$"
 LOCALE_LIST = r"^[a-z]{2,3}(-[a-z0-9]{2,8})*(,[a-z]{2,3}(-[a-z0-9]{2,8})*)*$"
 HEX_COLOR = r"^#[0-9a-f]{6}$"
-TIMESTAMP = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?Z$"
+_LEAP_YEAR = r"(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)"
+_DATE = (r"(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
+         r"|02-(?:0[1-9]|1[0-9]|2[0-8]))|" + _LEAP_YEAR + r"-02-29)")
+_TIME = r"(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
+# A real calendar date and time of day in UTC; the canonical form keeps a fraction only when it is nonzero.
+TIMESTAMP = r"^" + _DATE + "T" + _TIME + r"(\.[0-9]{1,9})?Z$"
+TIMESTAMP_CANONICAL = r"^" + _DATE + "T" + _TIME + r"(\.[0-9]{0,5}[1-9])?Z$"
 INTEGER = r"^-?[0-9]+$"
 NON_NEGATIVE = r"^[0-9]+$"
 BOOLEAN = ("true", "false")
@@ -29,7 +35,11 @@ HTTP_EXPECT = "an http(s) URL"
 TENANT_ID = r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$"
 
 DIMENSIONS = ("Color", "Size", "Style", "Configuration")
-MATRIX_KEY = r"^[^|:]+(\|(Color|Size|Style|Configuration):[^|]+)+$"
+# A matrix cell in canonical form: the master, then each dimension at most once, in this order.
+_PAIRS = [rf"\|{d}:[^|]+" for d in DIMENSIONS]
+MATRIX_KEY = r"^[^|:]+(" + "|".join(
+    "".join([_PAIRS[i], *(f"({p})?" for p in _PAIRS[i + 1:])]) for i in range(len(_PAIRS))
+) + r")$"
 
 NEUTRAL = "system_neutral"
 
@@ -136,9 +146,32 @@ class Rule:
     columns: tuple[str, ...]
     message: str
     expr: pl.Expr
+    grouped: Grouped | None = None
 
 
-def rule(column: str, columns: list[str] | tuple[str, ...], message: str, expr: pl.Expr) -> Rule:
+@dataclass(frozen=True)
+class Grouped:
+    """The same rule said of whole groups: ``agg`` is true for each group (of the rows ``where``
+    selects, grouped ``by``) that passes. A file passes the rule exactly when every group does,
+    and one group-by answers that far faster than a window per row; per-row ``expr`` is still
+    what names the failing rows."""
+
+    by: pl.Expr
+    agg: pl.Expr
+    where: pl.Expr | None = None
+
+
+@dataclass(frozen=True)
+class SameWithin:
+    """``value`` is the same on every row of its group: as a row expression and as a group rule."""
+
+    expr: pl.Expr
+    grouped: Grouped
+
+
+def rule(column: str, columns: list[str] | tuple[str, ...], message: str, expr: pl.Expr | SameWithin) -> Rule:
+    if isinstance(expr, SameWithin):
+        return Rule(column, tuple(columns), message, expr.expr, expr.grouped)
     return Rule(column, tuple(columns), message, expr)
 
 
@@ -154,10 +187,13 @@ def group_id(columns: list[str] | tuple[str, ...]) -> pl.Expr:
     return pl.struct(list(columns)).hash()
 
 
-def same_within(value: pl.Expr, group: pl.Expr) -> pl.Expr:
-    """True where every row of the row's group holds the same ``value`` (nulls included)."""
+def same_within(value: pl.Expr, group: pl.Expr, where: pl.Expr | None = None) -> SameWithin:
+    """Every row of a group (among the rows ``where`` selects) holds the same ``value``, nulls included."""
     h = value.hash()
-    return h.min().over(group) == h.max().over(group)
+    row = h.min().over(group) == h.max().over(group)
+    if where is not None:
+        row = ~where | pl.when(where).then(row)
+    return SameWithin(row, Grouped(group, value.n_unique() == 1, where))
 
 
 def unique_rows(columns: list[str] | tuple[str, ...] | list[pl.Expr]) -> pl.Expr:

@@ -80,6 +80,7 @@ class Kind:
     rules: dict[str, Any]  # name → schemas.fields.Rule
     unique: tuple[str, ...]  # Config.unique, checked by Pandera itself
     set_key: tuple[str, ...]
+    sort: tuple[str, ...]  # the order rows are written in: the key, unless the schema says otherwise
     model: Any
 
     @property
@@ -133,6 +134,7 @@ def get_kind(name: str) -> Kind:
         rules=dict(meta.get("rules", {})),
         unique=tuple(getattr(model.Config, "unique", None) or ()),
         set_key=tuple(meta.get("set_key", ())),
+        sort=tuple(meta.get("sort", meta["key"])),
         model=model,
     )
 

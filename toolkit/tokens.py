@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from schemas.fields import DIMENSIONS, NEUTRAL, TIMESTAMP
+from schemas.fields import DIMENSIONS, NEUTRAL, TIMESTAMP_CANONICAL
 from toolkit.kinds import Column, Kind
 
 _TRUE = ("true", "yes", "y", "1")
@@ -19,6 +19,7 @@ _FALSE = ("false", "no", "n", "0")
 _DIM_RANK = {d.lower(): i for i, d in enumerate(DIMENSIONS)}
 _DIM_NAME = {d.lower(): d for d in DIMENSIONS}
 _CANONICAL_LOCALE = r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$"
+_CANONICAL_MATRIX = r"^[^|:\s][^|:]*(\|Color:[^|]+)?(\|Size:[^|]+)?(\|Style:[^|]+)?(\|Configuration:[^|]+)?$"
 
 
 def _channel(s: pl.Expr) -> pl.Expr:
@@ -123,8 +124,12 @@ def canonical_expr(col: Column, frame_columns: set[str]) -> pl.Expr | None:
             return None
 
 
+_CANONICAL_INTEGER = r"^-?(0|[1-9][0-9]*)$"
+
+
 def _already_canonical(col: Column) -> pl.Expr | None:
-    """True when every value of ``col`` is already canonical, so the rewrite can be skipped."""
+    """True when every value of ``col`` is already canonical *and* passes the column's schema
+    check, so both the rewrite and that check can be skipped."""
     s = pl.col(col.name)
     match col.token:
         case "enum":
@@ -132,8 +137,15 @@ def _already_canonical(col: Column) -> pl.Expr | None:
         case "boolean":
             return (s.is_null() | s.is_in(["true", "false"])).all()
         case "timestamp":
-            return (s.is_null() | s.str.contains(TIMESTAMP)).all()
-        case "channel" | "locale" | "locale_neutral" | "uuid" | "lower" | "integer" if col.pattern:
+            return (s.is_null() | s.str.contains(TIMESTAMP_CANONICAL)).all()
+        case "integer" if col.pattern:
+            return (s.is_null() | (s.str.contains(_CANONICAL_INTEGER) & s.str.contains(col.pattern))).all()
+        case "entity_key_value" if col.pattern:
+            matrix = pl.col("EntityType").str.to_lowercase().str.ends_with("dimensionmatrix")
+            ordered = pl.when(matrix).then(s.str.contains(_CANONICAL_MATRIX)).otherwise(True)
+            return (s.is_null() | s.str.contains(col.pattern)).all() & ordered.all()
+        # These schema patterns admit only the canonical spelling.
+        case "channel" | "locale" | "locale_neutral" | "uuid" | "lower" if col.pattern:
             return (s.is_null() | s.str.contains(col.pattern)).all()
         case _:
             return None
@@ -146,7 +158,8 @@ def canonicalize(frame: pl.DataFrame, kind: Kind) -> tuple[pl.DataFrame, frozens
     the schema's format check, so validation need not run that check again.
     """
     names = set(frame.columns)
-    cols = [c for c in kind.columns if c.name in names and c.token]
+    cols = [c for c in kind.columns if c.name in names and c.token
+            and (c.token != "entity_key_value" or "EntityType" in names)]
     probes = {c.name: e for c in cols if (e := _already_canonical(c)) is not None}
     done = frame.select(**probes).row(0, named=True) if probes and frame.height else {}
     exprs = [

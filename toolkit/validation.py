@@ -15,6 +15,7 @@ import polars as pl
 
 from toolkit.errors import InputError
 from toolkit.findings import Finding
+from schemas.fields import Rule
 from toolkit.kinds import Column, Kind
 from toolkit.tsv import Manifest, read_manifest
 from toolkit.workspace import REQUIRED_MANIFESTS, looks_like_tenant, tenant_at
@@ -66,25 +67,41 @@ def _cell_failures(cases: pl.DataFrame, kind: Kind) -> pl.DataFrame:
     return frame.sort("row", "column", "order").unique(["row", "column"], keep="first", maintain_order=True)
 
 
-def _row_failures(cases: pl.DataFrame, frame: pl.DataFrame, kind: Kind, cells: pl.DataFrame,
+def _rule_of(kind: Kind, check: str) -> tuple[str, Rule]:
+    """The rule behind a Pandera check name; Config.unique failures are the kind's duplicate_key."""
+    if check == "multiple_fields_uniqueness":
+        return "duplicate_key", Rule(kind.unique[0], kind.unique, f"duplicate key {'+'.join(kind.unique)}", pl.lit(True))
+    return check, kind.rules[check]
+
+
+def _duplicate_messages(idx: pl.DataFrame, frame: pl.DataFrame, lines: pl.Series, rule: Rule) -> pl.Expr:
+    """Say on which lines each duplicated key occurs, so the user can find the twin."""
+    keys = [c for c in rule.columns if c in frame.columns]
+    rows = frame.select(keys).with_columns(line=lines)[idx.get_column("row")].with_columns(row=idx.get_column("row"))
+    where = rows.group_by(keys).agg(pl.col("row"), others=pl.col("line").sort().cast(pl.String).str.join(", "))
+    joined = where.explode("row").select("row", "others")
+    msgs = idx.join(joined, on="row", how="left").get_column("others")
+    return pl.lit(rule.message) + pl.lit(" (lines ") + pl.lit(msgs) + pl.lit(")")
+
+
+def _row_failures(cases: pl.DataFrame, frame: pl.DataFrame, manifest: Manifest, cells: pl.DataFrame,
                   absent: set[str]) -> pl.DataFrame:
     rows_ = cases.filter(pl.col("schema_context") == "DataFrameSchema", pl.col("index").is_not_null())
     out = []
     for (check,), group in rows_.group_by(["check"], maintain_order=True):
-        name = "duplicate_key" if check == "multiple_fields_uniqueness" else str(check)
-        rule = kind.rules.get(name)
-        meta = ({"column": rule.column, "columns": list(rule.columns), "message": rule.message} if rule else
-                {"column": kind.unique[0], "columns": list(kind.unique), "message": f"duplicate key {'+'.join(kind.unique)}"})
-        if absent & set(meta["columns"]):
+        name, rule = _rule_of(manifest.kind, str(check))
+        if absent & set(rule.columns):
             continue  # the missing column is already reported once, on the header
         idx = group.select(row=pl.col("index").cast(pl.Int64)).unique(maintain_order=True)
         # Cascade noise: a row rule says nothing new where a cell it reads already failed.
-        noisy = cells.filter(pl.col("column").is_in(meta["columns"])).select("row")
-        idx = idx.join(noisy, on="row", how="anti")
-        values = frame.get_column(meta["column"]).gather(idx.get_column("row"))
+        noisy = cells.filter(pl.col("column").is_in(list(rule.columns))).select("row")
+        idx = idx.join(noisy, on="row", how="anti").sort("row")
+        message = (_duplicate_messages(idx, frame, manifest.line_numbers(), rule) if name == "duplicate_key"
+                   else pl.lit(rule.message))
         out.append(idx.with_columns(
-            column=pl.lit(meta["column"]), rule=pl.lit(name), value=values,
-            message=pl.lit(meta["message"]), order=pl.lit(2, pl.Int64),
+            column=pl.lit(rule.column), rule=pl.lit(name),
+            value=frame.get_column(rule.column).gather(idx.get_column("row")),
+            message=message, order=pl.lit(2, pl.Int64),
         ))
     return pl.concat(out) if out else pl.DataFrame(schema=_FINDING_SCHEMA)
 
@@ -101,31 +118,48 @@ def findings_from(manifest: Manifest, frame: pl.DataFrame, rows: pl.DataFrame) -
     ]
 
 
-def _passes_all(manifest: Manifest, frame: pl.DataFrame) -> bool:
-    """Every column check and row rule of the kind in one Polars query.
-
-    The same checks Pandera runs (built from the same schema), evaluated together so Polars
-    shares the work; Pandera's lazy validation then runs only to report a file that fails.
-    """
-    kind = manifest.kind
-    exprs: list[pl.Expr] = []
-    for col in kind.columns:
+def _column_probes(manifest: Manifest) -> list[pl.Expr]:
+    probes: list[pl.Expr] = []
+    for col in manifest.kind.columns:
         s = pl.col(col.name)
         if not col.nullable:
-            exprs.append(s.is_not_null().all())
+            probes.append(s.is_not_null().all())
         if col.name in manifest.clean_columns:
-            continue
+            continue  # the canonical-token probe already ran exactly this check
         if col.enum:
-            exprs.append((s.is_null() | s.is_in(list(col.enum))).all())
+            probes.append((s.is_null() | s.is_in(list(col.enum))).all())
         elif col.pattern:
-            exprs.append((s.is_null() | s.str.contains(col.pattern)).all())
-    exprs += [rule.expr.all() for rule in kind.rules.values()]
-    if kind.unique:
-        exprs.append(~pl.struct(list(kind.unique)).is_duplicated().any())
+            probes.append((s.is_null() | s.str.contains(col.pattern)).all())
+    return probes
+
+
+def _passes_all(manifest: Manifest, frame: pl.DataFrame) -> bool:
+    """Every column check and row rule of the kind, as a few Polars queries run together.
+
+    The same checks Pandera runs, built from the same schema; rules that speak of groups are
+    asked of each group once (one group-by per grouping) instead of row by row. Pandera's lazy
+    validation then runs only to report a file that fails.
+    """
     if not frame.height:
         return True
-    row = frame.lazy().select(pl.all_horizontal([e.alias(f"c{i}") for i, e in enumerate(exprs)]).alias("ok")).collect()
-    return bool(row.item())
+    kind, lf = manifest.kind, frame.lazy()
+    row_checks = _column_probes(manifest)
+    groups: dict[str, tuple[pl.Expr, pl.Expr | None, list[pl.Expr]]] = {}
+    for rule in kind.rules.values():
+        g = rule.grouped
+        if g is None:
+            row_checks.append(rule.expr.all())
+            continue
+        slot = groups.setdefault(f"{g.by}|{g.where}", (g.by, g.where, []))
+        slot[2].append(g.agg)
+    if kind.unique:
+        row_checks.append(~pl.struct(list(kind.unique)).is_duplicated().any())
+    queries = [lf.select(pl.all_horizontal([e.alias(f"c{i}") for i, e in enumerate(row_checks)]).alias("ok"))]
+    for by, where, aggs in groups.values():
+        rows = lf.filter(where) if where is not None else lf
+        agg = rows.group_by(by.alias("_group")).agg(pl.all_horizontal([a.alias(f"a{i}") for i, a in enumerate(aggs)]).alias("ok"))
+        queries.append(agg.select(pl.col("ok").all()))
+    return all(bool(df.item()) for df in pl.collect_all(queries))
 
 
 def validate_manifest(manifest: Manifest) -> tuple[Finding, ...]:
@@ -140,7 +174,7 @@ def validate_manifest(manifest: Manifest) -> tuple[Finding, ...]:
         cases = exc.failure_cases
         absent = {f.column for f in findings if f.rule == "missing_column"}
         cells = _cell_failures(cases, manifest.kind).filter(~pl.col("column").is_in(list(absent)))
-        rows = _row_failures(cases, frame, manifest.kind, cells, absent)
+        rows = _row_failures(cases, frame, manifest, cells, absent)
         findings += findings_from(manifest, frame, pl.concat([cells, rows]))
     return tuple(sorted(findings))
 

@@ -63,6 +63,11 @@ def _quoted(data: bytes) -> bool:
     return data[:1] == b'"' or data.find(b'\t"') >= 0 or data.find(b'\n"') >= 0
 
 
+def _count(data: Buffer, byte: bytes, chunk: int = 1 << 24) -> int:
+    """Count a byte in bytes or an mmap (which has no count) without copying it whole."""
+    return sum(data[i:i + chunk].count(byte) for i in range(0, len(data), chunk))
+
+
 def _fast(data: Buffer, header: tuple[str, ...], quoted: bool, source: str | None) -> Parsed | None:
     try:
         frame = pl.read_csv(source or io.BytesIO(data), separator="\t", has_header=True, infer_schema=False,
@@ -77,9 +82,8 @@ def _fast(data: Buffer, header: tuple[str, ...], quoted: bool, source: str | Non
         # so the tab count is needed only when the last column has nulls.
         if frame.get_column(header[-1]).null_count() == 0:
             return Parsed(header, frame, None, ())
-        return Parsed(header, frame, None, ()) if data[:].count(b"\t") == (len(header) - 1) * (frame.height + 1) else None
-    whole = data[:]  # bytes (an mmap has no count)
-    tabs, newlines = whole.count(b"\t"), whole.count(b"\n") + (0 if whole[-1:] == b"\n" else 1)
+        return Parsed(header, frame, None, ()) if _count(data, b"\t") == (len(header) - 1) * (frame.height + 1) else None
+    tabs, newlines = _count(data, b"\t"), _count(data, b"\n") + (0 if data[-1:] == b"\n" else 1)
     inner_tabs = inner_newlines = 0
     per_row: pl.Series | None = None
     if frame.height:

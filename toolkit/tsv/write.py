@@ -23,9 +23,9 @@ def column_order(columns: list[str] | tuple[str, ...], kind: Kind) -> list[str]:
 
 
 def sort_expressions(frame: pl.DataFrame, kind: Kind) -> list[pl.Expr]:
-    """Key columns as sort keys: integers numerically, enumerations in schema order, text as text."""
+    """Sort columns (the key): integers numerically, enumerations in schema order, text as text."""
     exprs: list[pl.Expr] = []
-    for name in kind.key:
+    for name in kind.sort:
         col = kind.column(name)
         if name not in frame.columns or col is None:
             continue
@@ -43,7 +43,8 @@ def sort_expressions(frame: pl.DataFrame, kind: Kind) -> list[pl.Expr]:
 def canonical_frame(frame: pl.DataFrame, kind: Kind) -> pl.DataFrame:
     ordered = frame.select(column_order(frame.columns, kind))
     keys = sort_expressions(ordered, kind)
-    return ordered.sort(keys, nulls_last=True, maintain_order=True) if keys and ordered.height else ordered
+    # Nulls first: Omnichannel (an empty channel) is the base every channel inherits from.
+    return ordered.sort(keys, nulls_last=False, maintain_order=True) if keys and ordered.height else ordered
 
 
 def to_bytes(frame: pl.DataFrame, kind: Kind, encoding: str = "utf-8") -> bytes:
