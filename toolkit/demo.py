@@ -63,12 +63,28 @@ def _fmt_step(ws: Path) -> DemoStep:
                     not result.changed and not result.errors)
 
 
-def _bad_step() -> DemoStep:
-    bad = FIXTURES / "bad" / "several-errors.tsv"
+def _spreadsheet_step(ws: Path) -> DemoStep:
+    source = FIXTURES / "manifests" / "spreadsheet-export.tsv"
+    target = ws / "spreadsheet-export.tsv"
+    shutil.copyfile(source, target)
+    before = source.read_bytes()
+    result = format_paths([target])
+    after = target.read_text(encoding="utf-8").splitlines()
+    lines = (f"before: {len(before)} bytes of UTF-16 with CRLF, columns shuffled, 'master', 'Omnichannel', "
+             "'Neutral', '01', '+01:00' offsets, upper-case GUIDs",
+             f"after:  {target.stat().st_size} bytes of canonical UTF-8, sorted by key; the 'Reviewer notes' column kept",
+             *(f"  {line[:110]}" for line in after[:3]))
+    return DemoStep("Format a spreadsheet export into canonical form", f"omm fmt {target}", lines,
+                    bool(result.changed) and not result.errors)
+
+
+def _bad_step(ws: Path) -> DemoStep:
+    bad = ws / "several-errors.tsv"
+    shutil.copyfile(FIXTURES / "bad" / "several-errors.tsv", bad)
     report = validate([bad])
     shown = render_validation.text(report, limit=4).splitlines()
     return DemoStep("Validate a broken manifest: every failure, with file, line, column and value",
-                    f"omm validate {bad.relative_to(FIXTURES.parent)}",
+                    f"omm validate {bad}",
                     (*shown, render_validation.summary(report)), not report.valid)
 
 
@@ -81,5 +97,5 @@ def _schema_step() -> DemoStep:
 def run_demo(target: Path | None = None) -> DemoResult:
     """Copy the fixture workspace to ``target`` (a new temporary directory by default) and run the story."""
     ws = _prepare(target)
-    steps = (_validate_step(ws), _fmt_step(ws), _schema_step(), _bad_step())
+    steps = (_validate_step(ws), _fmt_step(ws), _spreadsheet_step(ws), _schema_step(), _bad_step(ws))
     return DemoResult(ws, steps)

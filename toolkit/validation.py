@@ -112,6 +112,13 @@ def findings_from(manifest: Manifest, frame: pl.DataFrame, rows: pl.DataFrame) -
         return []
     lines = manifest.line_numbers()
     placed = rows.with_columns(line=lines.gather(rows.get_column("row")))
+    # Show each value as the file wrote it, not in its canonical spelling.
+    parts = [
+        group.with_columns(value=manifest.written(str(col), group.get_column("row")))
+        if col in manifest.header else group
+        for (col,), group in placed.group_by(["column"], maintain_order=True)
+    ]
+    placed = pl.concat(parts)
     return [
         Finding(manifest.path, r["line"], r["column"], r["rule"], r["value"], r["message"])
         for r in placed.iter_rows(named=True)

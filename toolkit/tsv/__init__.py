@@ -39,6 +39,12 @@ class Manifest:
     encoding: str
     problems: tuple[Finding, ...]
     clean_columns: frozenset[str] = frozenset()  # columns already known to pass their format check
+    raw: pl.DataFrame | None = None  # values as written in the file, before canonical spelling
+
+    def written(self, column: str, rows: pl.Series) -> pl.Series:
+        """The values of ``column`` at ``rows`` as the file wrote them (for error messages)."""
+        source = self.raw if self.raw is not None and column in self.raw.columns else self.frame
+        return source.get_column(column).gather(rows)
 
     @property
     def unknown_columns(self) -> tuple[str, ...]:
@@ -67,7 +73,7 @@ def _finish(parsed: Parsed, decoded: Decoded, name: str, kind: str | None, stric
                                      "fix the file, or run omm validate to list every problem", problems)
     k = get_kind(kind or detect_kind(parsed.header, name))
     frame, clean = canonicalize(parsed.frame, k)
-    return Manifest(name, k, frame, parsed.header, parsed.lines, decoded.encoding, problems, clean)
+    return Manifest(name, k, frame, parsed.header, parsed.lines, decoded.encoding, problems, clean, parsed.frame)
 
 
 def read_manifest(path: str | Path, kind: str | None = None, *, strict: bool = True) -> Manifest:
