@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import polars as pl
 import pandera.polars as pa
+import polars as pl
 from pandera.typing.polars import Series
 
 from schemas import fields as f
@@ -23,7 +23,7 @@ _identity = pl.when(_is_new).then(pl.int_range(pl.len(), dtype=pl.UInt64)).other
 
 RULES = {
     "duplicate_key": f.rule("InternalMediaId", KEY, "duplicate key InternalMediaId+MediaLocale(+MediaState)",
-                            _is_new | f.unique_rows(KEY)),
+                            f.unique_rows(KEY, where=~_is_new)),
     "display_name_unique": f.rule(
         "MediaDisplayName", ["MediaDisplayName", "InternalMediaId"],
         "MediaDisplayName is used by another asset; display names are unique within a tenant",

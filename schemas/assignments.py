@@ -5,8 +5,8 @@ Rows are items of *assignment sets*: all media of one entity for one channel and
 
 from __future__ import annotations
 
-import polars as pl
 import pandera.polars as pa
+import polars as pl
 from pandera.typing.polars import Series
 
 from schemas import fields as f
@@ -49,11 +49,6 @@ def _one_primary_image() -> pl.Expr:
     return ~_category | _deleting | good | (~_primary & (primaries > 0))
 
 
-def _matrix_key_ok() -> pl.Expr:
-    dims = _cell_dims.str.split("|").list.slice(1)
-    well_formed = _cell.str.contains(f.MATRIX_KEY) & (dims.list.n_unique() == dims.list.len())
-    return ~_matrix | _cell.is_null() | well_formed
-
 RULES = {
     "duplicate_key": f.rule(
         "InternalMediaId", ROW_KEY, "duplicate row key (set, MediaGroup, InternalMediaId, MediaPurpose, swatch)",
@@ -87,7 +82,7 @@ RULES = {
     "unique_primary_display_order": f.rule(
         "MediaDisplayOrder", [*_set_cols, "MediaGroup", "MediaDisplayOrder"],
         "display orders within a set's Primary group are unique",
-        ~_primary | pl.col("MediaDisplayOrder").is_null() | f.unique_rows([*_set_cols, "MediaGroup", "MediaDisplayOrder"]),
+        f.unique_rows([*_set_cols, "MediaDisplayOrder"], where=_primary & pl.col("MediaDisplayOrder").is_not_null()),
     ),
     "swatch_row_complete": f.rule(
         "SwatchValue", ["EntityType", "SwatchGroup", "SwatchDimension", "SwatchValue"],

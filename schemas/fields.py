@@ -147,6 +147,7 @@ class Rule:
     message: str
     expr: pl.Expr
     grouped: Grouped | None = None
+    holds: pl.Expr | None = None
 
 
 @dataclass(frozen=True)
@@ -162,17 +163,19 @@ class Grouped:
 
 
 @dataclass(frozen=True)
-class SameWithin:
-    """``value`` is the same on every row of its group: as a row expression and as a group rule."""
+class Test:
+    """A rule's test said two ways: ``expr`` per row (to name failing rows) and a cheaper way to
+    learn that no row fails — ``grouped`` (one group-by) or ``holds`` (one aggregate)."""
 
     expr: pl.Expr
-    grouped: Grouped
+    grouped: Grouped | None = None
+    holds: pl.Expr | None = None
 
 
-def rule(column: str, columns: list[str] | tuple[str, ...], message: str, expr: pl.Expr | SameWithin) -> Rule:
-    if isinstance(expr, SameWithin):
-        return Rule(column, tuple(columns), message, expr.expr, expr.grouped)
-    return Rule(column, tuple(columns), message, expr)
+def rule(column: str, columns: list[str] | tuple[str, ...], message: str, test: pl.Expr | Test) -> Rule:
+    if isinstance(test, Test):
+        return Rule(column, tuple(columns), message, test.expr, test.grouped, test.holds)
+    return Rule(column, tuple(columns), message, test)
 
 
 def table(kind: str, key: list[str], file: str | None, rules: dict[str, Rule] | None = None,
@@ -187,18 +190,23 @@ def group_id(columns: list[str] | tuple[str, ...]) -> pl.Expr:
     return pl.struct(list(columns)).hash()
 
 
-def same_within(value: pl.Expr, group: pl.Expr, where: pl.Expr | None = None) -> SameWithin:
+def same_within(value: pl.Expr, group: pl.Expr, where: pl.Expr | None = None) -> Test:
     """Every row of a group (among the rows ``where`` selects) holds the same ``value``, nulls included."""
     h = value.hash()
     row = h.min().over(group) == h.max().over(group)
     if where is not None:
         row = ~where | pl.when(where).then(row)
-    return SameWithin(row, Grouped(group, value.n_unique() == 1, where))
+    return Test(row, grouped=Grouped(group, value.n_unique() == 1, where))
 
 
-def unique_rows(columns: list[str] | tuple[str, ...] | list[pl.Expr]) -> pl.Expr:
-    """True where no other row has the same values in ``columns`` (compared by 64-bit hash)."""
-    return ~pl.struct(list(columns)).hash().is_duplicated()
+def unique_rows(columns: list[str] | tuple[str, ...] | list[pl.Expr], where: pl.Expr | None = None) -> Test:
+    """No two rows (among those ``where`` selects) share the values of ``columns``, compared by
+    64-bit hash. Counting distinct hashes answers "any duplicate?" far faster than marking them."""
+    h = pl.struct(list(columns)).hash()
+    if where is None:
+        return Test(~h.is_duplicated(), holds=h.n_unique() == pl.len())
+    row = ~where | ~pl.when(where).then(h).is_duplicated()
+    return Test(row.fill_null(True), holds=h.filter(where).n_unique() == where.sum())
 
 
 def rule_check(name: str, rules: dict[str, Rule]) -> Any:

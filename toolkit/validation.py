@@ -13,9 +13,9 @@ from pathlib import Path
 import pandera.polars as pa
 import polars as pl
 
+from schemas.fields import Rule
 from toolkit.errors import InputError
 from toolkit.findings import Finding
-from schemas.fields import Rule
 from toolkit.kinds import Column, Kind
 from toolkit.tsv import Manifest, read_manifest
 from toolkit.workspace import REQUIRED_MANIFESTS, looks_like_tenant, tenant_at
@@ -155,7 +155,7 @@ def _passes_all(manifest: Manifest, frame: pl.DataFrame) -> bool:
     for rule in kind.rules.values():
         g = rule.grouped
         if g is None:
-            row_checks.append(rule.expr.all())
+            row_checks.append(rule.holds if rule.holds is not None else rule.expr.all())
             continue
         slot = groups.setdefault(f"{g.by}|{g.where}", (g.by, g.where, []))
         slot[2].append(g.agg)

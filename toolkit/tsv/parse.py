@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import mmap
+import re
 from dataclasses import dataclass
 
 import polars as pl
@@ -20,7 +20,6 @@ import polars as pl
 from toolkit.errors import InputError
 from toolkit.findings import Finding
 from toolkit.tsv.decode import utf8_problems
-
 
 Buffer = bytes | mmap.mmap
 
