@@ -27,7 +27,8 @@ RULES = {
     "display_name_unique": f.rule(
         "MediaDisplayName", ["MediaDisplayName", "InternalMediaId"],
         "MediaDisplayName is used by another asset; display names are unique within a tenant",
-        f.same_within(_identity, pl.col("MediaDisplayName").hash(), where=pl.col("MediaDisplayName").is_not_null()),
+        f.same_within(_identity, pl.col("MediaDisplayName").hash(), where=pl.col("MediaDisplayName").is_not_null(),
+                      says="the asset on line {line} has it"),
     ),
     "new_asset_needs_import_path": f.rule("MediaImportPath", ["InternalMediaId", "MediaImportPath"],
                                           "a new asset (no InternalMediaId) needs MediaImportPath",

@@ -112,9 +112,8 @@ class AssignmentsSchema(pa.DataFrameModel):
     EntityType: Series[str] = f.enum(ENTITY_TYPES, "Kind of entity the set belongs to.", required=True,
                                      nullable=False, synonyms=ENTITY_TYPE_SYNONYMS)
     EntityKey: Series[str] = f.enum(ENTITY_KEYS, "What EntityKeyValue holds (carried through).")
-    EntityKeyValue: Series[str] = f.pattern(r"^\S(.*\S)?$", "Product number, matrix cell or category id.",
-                                            token="entity_key_value", required=True, nullable=False,
-                                            expect="a product number, matrix cell or category id without surrounding spaces")
+    EntityKeyValue: Series[str] = f.identifier("Product number, matrix cell or category id.",
+                                               token="entity_key_value", required=True, nullable=False)
     EntityLocale: Series[str] = f.locale("Locale of the set; empty or Neutral = system_neutral.")
     CatalogNumber: Series[str] = f.text("Catalog of the set; empty for none.")
     EntityChannel: Series[str] = f.channel("Channel of the set; empty = Omnichannel.")

@@ -20,7 +20,7 @@ RULES = {
 
 
 class CategoriesSchema(pa.DataFrameModel):
-    CategoryID: Series[str] = f.pattern(r"^\S(.*\S)?$", "Category id.", required=True, nullable=False)
+    CategoryID: Series[str] = f.identifier("Category id.", required=True, nullable=False)
     CategoryName: Series[str] = f.text("Name of the category.", required=True, nullable=False)
     ParentCategoryID: Series[str] = f.text("Parent category; empty for a root.")
 

@@ -15,9 +15,9 @@ import polars as pl
 
 UUID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 CHANNEL = r"^OUN[0-9]+$"
-LOCALE = r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$"
-LOCALE_OR_NEUTRAL = r"^(system_neutral|[a-z]{2,3}(-[a-z0-9]{2,8})*)$"
-LOCALE_LIST = r"^[a-z]{2,3}(-[a-z0-9]{2,8})*(,[a-z]{2,3}(-[a-z0-9]{2,8})*)*$"
+LOCALE = r"^[a-z]{2,3}(-[a-z0-9]{2,8})+$"
+LOCALE_OR_NEUTRAL = r"^(system_neutral|[a-z]{2,3}(-[a-z0-9]{2,8})+)$"
+LOCALE_LIST = r"^[a-z]{2,3}(-[a-z0-9]{2,8})+(,[a-z]{2,3}(-[a-z0-9]{2,8})+)*$"
 HEX_COLOR = r"^#[0-9a-f]{6}$"
 _LEAP_YEAR = r"(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)"
 _DATE = (r"(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
@@ -25,7 +25,7 @@ _DATE = (r"(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469
 _TIME = r"(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
 # A real calendar date and time of day in UTC; the canonical form keeps a fraction only when it is nonzero.
 TIMESTAMP = r"^" + _DATE + "T" + _TIME + r"(\.[0-9]{1,9})?Z$"
-TIMESTAMP_CANONICAL = r"^" + _DATE + "T" + _TIME + r"(\.[0-9]{0,5}[1-9])?Z$"
+TIMESTAMP_CANONICAL = r"^" + _DATE + "T" + _TIME + r"(\.[0-9]{0,8}[1-9])?Z$"
 INTEGER = r"^-?[0-9]+$"
 NON_NEGATIVE = r"^[0-9]+$"
 BOOLEAN = ("true", "false")
@@ -67,6 +67,15 @@ def _field(
 def text(description: str, *, required: bool = False, nullable: bool = True) -> Any:
     """Free text, kept exactly as written."""
     return _field("string", None, required, nullable, description, {})
+
+
+IDENTIFIER = r"^\S(.*\S)?$"
+
+
+def identifier(description: str, *, required: bool = False, nullable: bool = True, token: str | None = None) -> Any:
+    """A name or id: any text without leading or trailing spaces."""
+    return pattern(IDENTIFIER, description, token=token, required=required, nullable=nullable,
+                   expect="a value without leading or trailing spaces")
 
 
 def uuid(description: str, *, required: bool = False, nullable: bool = True) -> Any:
@@ -133,29 +142,10 @@ def pattern(regex: str, description: str, *, token: str | None = None, required:
 
 
 @dataclass(frozen=True)
-class Rule:
-    """A cross-column rule: ``expr`` is true for every row that passes.
-
-    ``column`` is where a failure is reported, ``columns`` what the rule reads (so a cell that
-    already failed its own check does not also fail the row rule), ``message`` what the user reads.
-    A ``@dataframe_check`` of the same name evaluates ``expr``; keeping the expression here lets
-    omm also evaluate every rule of a kind in one Polars query.
-    """
-
-    column: str
-    columns: tuple[str, ...]
-    message: str
-    expr: pl.Expr
-    grouped: Grouped | None = None
-    holds: pl.Expr | None = None
-
-
-@dataclass(frozen=True)
 class Grouped:
-    """The same rule said of whole groups: ``agg`` is true for each group (of the rows ``where``
-    selects, grouped ``by``) that passes. A file passes the rule exactly when every group does,
-    and one group-by answers that far faster than a window per row; per-row ``expr`` is still
-    what names the failing rows."""
+    """A rule said of whole groups: ``agg`` is true for each group (of the rows ``where`` selects,
+    grouped ``by``) that passes. A file passes the rule exactly when every group does, and one
+    group-by answers that far faster than a window per row."""
 
     by: pl.Expr
     agg: pl.Expr
@@ -163,19 +153,49 @@ class Grouped:
 
 
 @dataclass(frozen=True)
+class Anchor:
+    """What a failing row of a group rule is measured against: the first row of its group (in
+    file order, among the rows ``where`` selects). ``says`` completes the message, with ``{line}``
+    and ``{value}`` (that row's line and its value in the reported column)."""
+
+    group: pl.Expr
+    where: pl.Expr | None
+    says: str
+
+
+@dataclass(frozen=True)
 class Test:
-    """A rule's test said two ways: ``expr`` per row (to name failing rows) and a cheaper way to
-    learn that no row fails — ``grouped`` (one group-by) or ``holds`` (one aggregate)."""
+    """A rule's test: ``expr`` per row (true where the row passes, naming the rows that fail), and
+    optionally a cheaper way to learn that no row fails — ``grouped`` or ``holds`` (one aggregate)."""
 
     expr: pl.Expr
     grouped: Grouped | None = None
     holds: pl.Expr | None = None
+    anchor: Anchor | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A cross-column rule of a kind.
+
+    ``column`` is where a failure is reported, ``columns`` what the rule reads (so a cell that
+    already failed its own check does not also fail the row rule), ``message`` what the user reads.
+    A ``@dataframe_check`` of the same name evaluates ``test.expr``; keeping the test here lets omm
+    also evaluate every rule of a kind in a few Polars queries.
+    """
+
+    column: str
+    columns: tuple[str, ...]
+    message: str
+    test: Test
+
+    @property
+    def expr(self) -> pl.Expr:
+        return self.test.expr
 
 
 def rule(column: str, columns: list[str] | tuple[str, ...], message: str, test: pl.Expr | Test) -> Rule:
-    if isinstance(test, Test):
-        return Rule(column, tuple(columns), message, test.expr, test.grouped, test.holds)
-    return Rule(column, tuple(columns), message, test)
+    return Rule(column, tuple(columns), message, test if isinstance(test, Test) else Test(test))
 
 
 def table(kind: str, key: list[str], file: str | None, rules: dict[str, Rule] | None = None,
@@ -190,23 +210,33 @@ def group_id(columns: list[str] | tuple[str, ...]) -> pl.Expr:
     return pl.struct(list(columns)).hash()
 
 
-def same_within(value: pl.Expr, group: pl.Expr, where: pl.Expr | None = None) -> Test:
-    """Every row of a group (among the rows ``where`` selects) holds the same ``value``, nulls included."""
+def _only(where: pl.Expr | None, expr: pl.Expr) -> pl.Expr:
+    return expr if where is None else pl.when(where).then(expr)
+
+
+def same_within(value: pl.Expr, group: pl.Expr, where: pl.Expr | None = None,
+                says: str = "line {line} has {value}") -> Test:
+    """Every row of a group (among the rows ``where`` selects) holds the same ``value`` as the
+    group's first row, nulls included; a row that differs is the one reported."""
     h = value.hash()
-    row = h.min().over(group) == h.max().over(group)
+    # The whole comparison runs per group, so a value computed from the group's own rows
+    # (e.g. a row number) means the same on both sides.
+    row = (h == h.first()).over(_only(where, group))
     if where is not None:
-        row = ~where | pl.when(where).then(row)
-    return Test(row, grouped=Grouped(group, value.n_unique() == 1, where))
+        row = ~where | row
+    return Test(row, grouped=Grouped(group, value.n_unique() == 1, where), anchor=Anchor(group, where, says))
 
 
-def unique_rows(columns: list[str] | tuple[str, ...] | list[pl.Expr], where: pl.Expr | None = None) -> Test:
-    """No two rows (among those ``where`` selects) share the values of ``columns``, compared by
-    64-bit hash. Counting distinct hashes answers "any duplicate?" far faster than marking them."""
+def unique_rows(columns: list[str] | tuple[str, ...] | list[pl.Expr], where: pl.Expr | None = None,
+                says: str = "first at line {line}") -> Test:
+    """No two rows (among those ``where`` selects) share the values of ``columns`` (compared by
+    64-bit hash); each repeat of an earlier row is reported. Counting distinct hashes answers
+    "any duplicate?" far faster than marking them."""
     h = pl.struct(list(columns)).hash()
     if where is None:
-        return Test(~h.is_duplicated(), holds=h.n_unique() == pl.len())
-    row = ~where | ~pl.when(where).then(h).is_duplicated()
-    return Test(row.fill_null(True), holds=h.filter(where).n_unique() == where.sum())
+        return Test(h.is_first_distinct(), holds=h.n_unique() == pl.len(), anchor=Anchor(h, None, says))
+    row = ~where | _only(where, h).is_first_distinct()
+    return Test(row, holds=h.filter(where).n_unique() == where.sum(), anchor=Anchor(h, where, says))
 
 
 def rule_check(name: str, rules: dict[str, Rule]) -> Any:

@@ -11,7 +11,7 @@ KEY = ["Source"]
 
 
 class MapsSchema(pa.DataFrameModel):
-    Source: Series[str] = f.pattern(r"^\S(.*\S)?$", "Channel or locale in the source tenant.", required=True, nullable=False)
+    Source: Series[str] = f.identifier("Channel or locale in the source tenant.", required=True, nullable=False)
     Destination: Series[str] = f.text("Channel or locale in the destination; empty = remove.", required=True)
 
     class Config:

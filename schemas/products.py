@@ -30,7 +30,8 @@ RULES = {
 
 
 class ProductsSchema(pa.DataFrameModel):
-    ProductNumber: Series[str] = f.pattern(r"^[^|\s](.*[^|\s])?$", "Product number (no `|`).", required=True, nullable=False)
+    ProductNumber: Series[str] = f.pattern(r"^[^|\s]([^|]*[^|\s])?$", "Product number.", required=True, nullable=False,
+                                           expect="a product number without `|` and without surrounding spaces")
     ProductName: Series[str] = f.text("Name of the product.")
     ProductType: Series[str] = f.enum(PRODUCT_TYPES, "Standalone, Master or Variant.", required=True, nullable=False)
     MasterProductNumber: Series[str] = f.text("The master of a variant.")

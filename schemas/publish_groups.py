@@ -18,7 +18,7 @@ RULES = {
 
 
 class PublishGroupsSchema(pa.DataFrameModel):
-    PublishGroup: Series[str] = f.pattern(r"^\S(.*\S)?$", "Name of the group.", required=True, nullable=False)
+    PublishGroup: Series[str] = f.identifier("Name of the group.", required=True, nullable=False)
     Description: Series[str] = f.text("What the group is for.")
     ScheduledOn: Series[str] = f.timestamp("When the group publishes (UTC).")
     Status: Series[str] = f.enum(STATUSES, "Open, Scheduled or Published.", required=True, nullable=False)

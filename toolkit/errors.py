@@ -32,9 +32,10 @@ class InputError(OmmError):
     ``rule`` names the class of problem, as validation reports show it.
     """
 
-    def __init__(self, message: str, hint: str | None = None, rule: str = "unreadable") -> None:
+    def __init__(self, message: str, hint: str | None = None, rule: str = "unreadable", column: str = "") -> None:
         super().__init__(message, hint)
         self.rule = rule
+        self.column = column
 
 
 class KindError(InputError):

@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+if TYPE_CHECKING:
+    from toolkit.tsv import Manifest
 
 
 @dataclass(frozen=True, order=True)
@@ -22,3 +28,23 @@ class Finding:
     def to_dict(self) -> dict[str, object]:
         d = asdict(self)
         return {k: d[k] for k in ("file", "line", "column", "value", "rule", "message")}
+
+
+def findings_from(manifest: Manifest, rows: pl.DataFrame) -> list[Finding]:
+    """Findings for rows (``row`` indexes into the manifest's frame, with ``column``, ``rule``,
+    ``value``, ``message``), placed at the manifest's line numbers and showing values as written."""
+    if rows.height == 0:
+        return []
+    lines = manifest.line_numbers()
+    placed = rows.with_columns(line=lines.gather(rows.get_column("row")))
+    # Show each value as the file wrote it, not in its canonical spelling.
+    parts = [
+        group.with_columns(value=manifest.written(str(col), group.get_column("row")))
+        if col in manifest.header else group
+        for (col,), group in placed.group_by(["column"], maintain_order=True)
+    ]
+    placed = pl.concat(parts)
+    return [
+        Finding(manifest.path, r["line"], r["column"], r["rule"], r["value"], r["message"])
+        for r in placed.iter_rows(named=True)
+    ]

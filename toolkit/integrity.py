@@ -11,9 +11,8 @@ from collections.abc import Callable
 import polars as pl
 
 from schemas.fields import NEUTRAL, UUID
-from toolkit.findings import Finding
+from toolkit.findings import Finding, findings_from
 from toolkit.tsv import Manifest
-from toolkit.validation import findings_from
 
 Check = Callable[[dict[str, Manifest]], list[Finding]]
 _EMPTY = pl.DataFrame(schema={"v": pl.String})
@@ -32,7 +31,7 @@ def _col(m: Manifest | None, name: str) -> pl.Series:
 def _report(m: Manifest, bad: pl.DataFrame, column: str, rule: str, message: str) -> list[Finding]:
     rows = bad.select("row", column=pl.lit(column), rule=pl.lit(rule), value=pl.col(column),
                       message=pl.lit(message), order=pl.lit(3, pl.Int64))
-    return findings_from(m, m.frame, rows)
+    return findings_from(m, rows)
 
 
 def _present(m: Manifest, *cols: str) -> bool:

@@ -67,6 +67,7 @@ class Column:
     minimum: int | None = None
     format: str | None = None
     expect: str | None = None  # what a valid value looks like, in words
+    allowed: tuple[str, ...] = ()  # the values an isin check admits (enumerations and booleans)
 
 
 @dataclass(frozen=True)
@@ -91,11 +92,11 @@ class Kind:
         return next((c for c in self.columns if c.name == name), None)
 
 
-def _pattern(checks: list[Any]) -> str | None:
+def _statistic(checks: list[Any], name: str) -> Any:
     for check in checks:
         stats = getattr(check, "statistics", None) or {}
-        if "pattern" in stats:
-            return str(stats["pattern"])
+        if name in stats:
+            return stats[name]
     return None
 
 
@@ -110,7 +111,8 @@ def _column(name: str, col: Any) -> Column:
         description=col.description or "",
         enum=tuple(meta.get("enum", ())),
         synonyms=tuple(sorted(meta.get("synonyms", {}).items())),
-        pattern=_pattern(col.checks),
+        pattern=_statistic(col.checks, "pattern"),
+        allowed=tuple(_statistic(col.checks, "allowed_values") or ()),
         minimum=meta.get("minimum"),
         format=meta.get("format"),
         expect=meta.get("expect"),

@@ -58,11 +58,11 @@ def _boolean(s: pl.Expr) -> pl.Expr:
 
 def _timestamp(s: pl.Expr) -> pl.Expr:
     t = s.str.strip_chars().str.replace(r"^(\d{4}-\d{2}-\d{2}) ", "${1}T").str.replace(r"[Zz]$", "+00:00")
-    aware = t.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f%:z", strict=False, time_unit="us")
-    naive = t.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f", strict=False, time_unit="us").dt.replace_time_zone("UTC")
+    aware = t.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f%:z", strict=False, time_unit="ns")
+    naive = t.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f", strict=False, time_unit="ns").dt.replace_time_zone("UTC")
     dt = pl.coalesce(aware.dt.convert_time_zone("UTC"), naive)
-    micro = dt.dt.microsecond()
-    frac = pl.when(micro > 0).then(pl.lit(".") + micro.cast(pl.String).str.zfill(6).str.strip_chars_end("0"))
+    nano = dt.dt.nanosecond()  # the fraction of the second, kept to the nanosecond: nothing is lost
+    frac = pl.when(nano > 0).then(pl.lit(".") + nano.cast(pl.String).str.zfill(9).str.strip_chars_end("0"))
     text = dt.dt.strftime("%Y-%m-%dT%H:%M:%S") + frac.fill_null("") + pl.lit("Z")
     return pl.coalesce(text, s)
 
@@ -92,6 +92,12 @@ def _matrix_key(s: pl.Expr) -> pl.Expr:
     ordered = pl.concat_list(parts.list.first(), pairs.list.gather(rank.list.eval(pl.element().arg_sort())))
     well_formed = pairs.list.eval(pl.element().is_not_null()).list.all() & (parts.list.len() > 1)
     return pl.when(well_formed).then(ordered.list.join("|")).otherwise(s)
+
+
+def absent_value(col: Column) -> str | None:
+    """What a column that is absent from a file means: Neutral for a neutral-locale column
+    (an empty cell reads as system_neutral), nothing otherwise."""
+    return NEUTRAL if col.token == "locale_neutral" else None
 
 
 def canonical_expr(col: Column, frame_columns: set[str]) -> pl.Expr | None:
@@ -145,7 +151,9 @@ def _already_canonical(col: Column) -> pl.Expr | None:
             ordered = pl.when(matrix).then(s.str.contains(_CANONICAL_MATRIX)).otherwise(True)
             return (s.is_null() | s.str.contains(col.pattern)).all() & ordered.all()
         # These schema patterns admit only the canonical spelling.
-        case "channel" | "locale" | "locale_neutral" | "uuid" | "lower" if col.pattern:
+        case "locale_neutral" if col.pattern:  # an empty cell still has to become system_neutral
+            return (s.is_not_null() & s.str.contains(col.pattern)).all()
+        case "channel" | "locale" | "uuid" | "lower" if col.pattern:
             return (s.is_null() | s.str.contains(col.pattern)).all()
         case _:
             return None

@@ -13,10 +13,12 @@ from pathlib import Path
 import pandera.polars as pa
 import polars as pl
 
-from schemas.fields import Rule
+from schemas.fields import Rule, unique_rows
 from toolkit.errors import InputError
-from toolkit.findings import Finding
-from toolkit.kinds import Column, Kind
+from toolkit.findings import Finding, findings_from
+from toolkit.integrity import tenant_findings
+from toolkit.kinds import Column, Kind, get_kind
+from toolkit.tokens import absent_value
 from toolkit.tsv import Manifest, read_manifest
 from toolkit.workspace import REQUIRED_MANIFESTS, looks_like_tenant, tenant_at
 
@@ -37,8 +39,8 @@ def _cell_message(col: Column, check: str) -> tuple[str, str]:
 
 def _prepare(manifest: Manifest) -> pl.DataFrame:
     """The frame Pandera sees: every schema column present (absent optional ones as nulls)."""
-    missing = [c.name for c in manifest.kind.columns if c.name not in manifest.frame.columns]
-    return manifest.frame.with_columns(pl.lit(None, pl.String).alias(c) for c in missing)
+    missing = [c for c in manifest.kind.columns if c.name not in manifest.frame.columns]
+    return manifest.frame.with_columns(pl.lit(absent_value(c), pl.String).alias(c.name) for c in missing)
 
 
 def _header_findings(manifest: Manifest) -> list[Finding]:
@@ -70,18 +72,25 @@ def _cell_failures(cases: pl.DataFrame, kind: Kind) -> pl.DataFrame:
 def _rule_of(kind: Kind, check: str) -> tuple[str, Rule]:
     """The rule behind a Pandera check name; Config.unique failures are the kind's duplicate_key."""
     if check == "multiple_fields_uniqueness":
-        return "duplicate_key", Rule(kind.unique[0], kind.unique, f"duplicate key {'+'.join(kind.unique)}", pl.lit(True))
+        test = unique_rows(list(kind.unique))
+        return "duplicate_key", Rule(kind.unique[0], kind.unique, f"duplicate key {'+'.join(kind.unique)}", test)
     return check, kind.rules[check]
 
 
-def _duplicate_messages(idx: pl.DataFrame, frame: pl.DataFrame, lines: pl.Series, rule: Rule) -> pl.Expr:
-    """Say on which lines each duplicated key occurs, so the user can find the twin."""
-    keys = [c for c in rule.columns if c in frame.columns]
-    rows = frame.select(keys).with_columns(line=lines)[idx.get_column("row")].with_columns(row=idx.get_column("row"))
-    where = rows.group_by(keys).agg(pl.col("row"), others=pl.col("line").sort().cast(pl.String).str.join(", "))
-    joined = where.explode("row").select("row", "others")
-    msgs = idx.join(joined, on="row", how="left").get_column("others")
-    return pl.lit(rule.message) + pl.lit(" (lines ") + pl.lit(msgs) + pl.lit(")")
+def _anchored_messages(idx: pl.DataFrame, frame: pl.DataFrame, manifest: Manifest, rule: Rule) -> list[str]:
+    """Each failing row's message, completed with the line (and value) of its group's first row."""
+    anchor = rule.test.anchor
+    if anchor is None:
+        return [rule.message] * idx.height
+    where = anchor.where if anchor.where is not None else pl.lit(True)
+    keyed = frame.lazy().select(g=anchor.group, w=where).with_row_index("row").with_columns(pl.col("row").cast(pl.Int64))
+    firsts = keyed.filter(pl.col("w")).group_by("g").agg(first=pl.col("row").min())
+    found = idx.lazy().join(keyed, on="row", how="left").join(firsts, on="g", how="left").collect()
+    first = found.get_column("first").fill_null(found.get_column("row"))
+    lines = manifest.line_numbers().gather(first).to_list()
+    values = manifest.written(rule.column, first).to_list() if rule.column in manifest.header else [None] * len(lines)
+    return [f"{rule.message}; {anchor.says.format(line=ln, value=v if v is not None else '(empty)')}"
+            for ln, v in zip(lines, values, strict=True)]
 
 
 def _row_failures(cases: pl.DataFrame, frame: pl.DataFrame, manifest: Manifest, cells: pl.DataFrame,
@@ -96,33 +105,13 @@ def _row_failures(cases: pl.DataFrame, frame: pl.DataFrame, manifest: Manifest, 
         # Cascade noise: a row rule says nothing new where a cell it reads already failed.
         noisy = cells.filter(pl.col("column").is_in(list(rule.columns))).select("row")
         idx = idx.join(noisy, on="row", how="anti").sort("row")
-        message = (_duplicate_messages(idx, frame, manifest.line_numbers(), rule) if name == "duplicate_key"
-                   else pl.lit(rule.message))
         out.append(idx.with_columns(
             column=pl.lit(rule.column), rule=pl.lit(name),
             value=frame.get_column(rule.column).gather(idx.get_column("row")),
-            message=message, order=pl.lit(2, pl.Int64),
+            message=pl.Series(_anchored_messages(idx, frame, manifest, rule), dtype=pl.String),
+            order=pl.lit(2, pl.Int64),
         ))
     return pl.concat(out) if out else pl.DataFrame(schema=_FINDING_SCHEMA)
-
-
-def findings_from(manifest: Manifest, frame: pl.DataFrame, rows: pl.DataFrame) -> list[Finding]:
-    """Findings for rows of ``frame`` (``row`` indexes), placed at the manifest's line numbers."""
-    if rows.height == 0:
-        return []
-    lines = manifest.line_numbers()
-    placed = rows.with_columns(line=lines.gather(rows.get_column("row")))
-    # Show each value as the file wrote it, not in its canonical spelling.
-    parts = [
-        group.with_columns(value=manifest.written(str(col), group.get_column("row")))
-        if col in manifest.header else group
-        for (col,), group in placed.group_by(["column"], maintain_order=True)
-    ]
-    placed = pl.concat(parts)
-    return [
-        Finding(manifest.path, r["line"], r["column"], r["rule"], r["value"], r["message"])
-        for r in placed.iter_rows(named=True)
-    ]
 
 
 def _column_probes(manifest: Manifest) -> list[pl.Expr]:
@@ -133,8 +122,8 @@ def _column_probes(manifest: Manifest) -> list[pl.Expr]:
             probes.append(s.is_not_null().all())
         if col.name in manifest.clean_columns:
             continue  # the canonical-token probe already ran exactly this check
-        if col.enum:
-            probes.append((s.is_null() | s.is_in(list(col.enum))).all())
+        if col.allowed:
+            probes.append((s.is_null() | s.is_in(list(col.allowed))).all())
         elif col.pattern:
             probes.append((s.is_null() | s.str.contains(col.pattern)).all())
     return probes
@@ -153,9 +142,9 @@ def _passes_all(manifest: Manifest, frame: pl.DataFrame) -> bool:
     row_checks = _column_probes(manifest)
     groups: dict[str, tuple[pl.Expr, pl.Expr | None, list[pl.Expr]]] = {}
     for rule in kind.rules.values():
-        g = rule.grouped
+        g = rule.test.grouped
         if g is None:
-            row_checks.append(rule.holds if rule.holds is not None else rule.expr.all())
+            row_checks.append(rule.test.holds if rule.test.holds is not None else rule.expr.all())
             continue
         slot = groups.setdefault(f"{g.by}|{g.where}", (g.by, g.where, []))
         slot[2].append(g.agg)
@@ -182,11 +171,8 @@ def validate_manifest(manifest: Manifest) -> tuple[Finding, ...]:
         absent = {f.column for f in findings if f.rule == "missing_column"}
         cells = _cell_failures(cases, manifest.kind).filter(~pl.col("column").is_in(list(absent)))
         rows = _row_failures(cases, frame, manifest, cells, absent)
-        findings += findings_from(manifest, frame, pl.concat([cells, rows]))
+        findings += findings_from(manifest, pl.concat([cells, rows]))
     return tuple(sorted(findings))
-
-
-from toolkit.integrity import tenant_findings  # noqa: E402  (integrity builds on findings_from above)
 
 
 @dataclass(frozen=True)
@@ -214,7 +200,7 @@ def _file(path: Path, kind: str | None) -> tuple[Manifest | None, list[Finding]]
         manifest = read_manifest(path, kind, strict=False)
     except InputError as exc:
         message = str(exc).removeprefix(f"{path}: ")
-        return None, [Finding(str(path), 1, "", exc.rule, None, message)]
+        return None, [Finding(str(path), 1, exc.column, exc.rule, None, message)]
     return manifest, list(validate_manifest(manifest))
 
 
@@ -236,6 +222,8 @@ def _tenant(root: Path) -> tuple[list[str], list[Finding]]:
 
 def validate(paths: list[str | Path] | tuple[str | Path, ...], kind: str | None = None) -> ValidationReport:
     """Validate manifest files, tenant directories and workspaces (every tenant in them)."""
+    if kind is not None:
+        get_kind(kind)  # an unknown --kind is a usage error, not a finding in every file
     files: list[str] = []
     findings: list[Finding] = []
     for given in paths:

@@ -21,7 +21,7 @@ def looks_utf16_without_bom(raw: bytes) -> bool:
     return len(sample) >= 4 and sample.count(0) * 3 >= len(sample)
 
 
-def utf8_problems(raw: bytes, file: str) -> tuple[bytes, tuple[Finding, ...]]:
+def utf8_problems(raw: bytes, file: str, header: tuple[str, ...] = ()) -> tuple[bytes, tuple[Finding, ...]]:
     """Blank out each line that is not valid UTF-8 and say where it was.
 
     Only called once a fast read has failed, so a loop over lines is acceptable here.
@@ -37,9 +37,11 @@ def utf8_problems(raw: bytes, file: str) -> tuple[bytes, tuple[Finding, ...]]:
         try:
             line.decode("utf-8")
         except UnicodeDecodeError as exc:
-            bad = line[exc.start:exc.start + 4].hex(" ")
-            problems.append(Finding(file, number, "", "encoding", f"0x{bad}",
-                                    f"invalid UTF-8 (bytes {bad} at byte {exc.start + 1} of the line); "
+            bad = line[exc.start:exc.end].hex(" ")
+            field = line[:exc.start].count(b"\t")
+            column = header[field] if field < len(header) else ""
+            problems.append(Finding(file, number, column, "encoding", f"0x{bad}",
+                                    f"invalid UTF-8 (byte {bad} at byte {exc.start + 1} of the line); "
                                     "save the file as UTF-8 or as UTF-16 with BOM"))
             line = b""  # keep line numbering; the parser drops the blank line
         kept.append(line)

@@ -50,7 +50,7 @@ def _header(data: bytes, file: str) -> tuple[str, ...]:
                              rule="empty_column_name")
         if name in seen:
             raise InputError(f"{file}: line 1 names column {name!r} twice (columns {seen[name]} and {i})",
-                             "remove or rename one of them", rule="duplicate_column")
+                             "remove or rename one of them", rule="duplicate_column", column=name)
         seen[name] = i
     return tuple(names)
 
@@ -135,7 +135,7 @@ def _exact(data: bytes, header: tuple[str, ...], file: str) -> Parsed:
         except StopIteration:
             break
         except csv.Error as exc:
-            problems.append(_broken(file, start, lines[start - 1], str(exc)))
+            problems.append(_broken(file, start, lines[start - 1], str(exc), header))
             feed.pos = start  # resume on the line after the one that opened the broken row
             reader = csv.reader(feed, delimiter="\t", quotechar='"', doublequote=True, strict=True)
             continue
@@ -146,7 +146,7 @@ def _exact(data: bytes, header: tuple[str, ...], file: str) -> Parsed:
                                     f"row has {len(row)} fields but the header has {len(header)}; "
                                     "check for a missing or extra tab"))
             continue
-        rows.append([v.replace("\r\n", "\n") or None for v in row])
+        rows.append([v or None for v in row])
         starts.append(start)
     frame = pl.DataFrame(rows, schema={h: pl.String for h in header}, orient="row")
     return Parsed(header, frame, pl.Series("line", starts, dtype=pl.Int64), tuple(problems))
@@ -157,9 +157,16 @@ def _clip(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _broken(file: str, line: int, text: str, reason: str) -> Finding:
+def _opening_column(text: str, header: tuple[str, ...]) -> str:
+    """The column whose field opens the last quote on the line (the one never closed)."""
+    starts = [i for i, ch in enumerate(text) if ch == '"' and (i == 0 or text[i - 1] == "\t")]
+    field = text[: starts[-1]].count("\t") if starts else len(header)
+    return header[field] if field < len(header) else ""
+
+
+def _broken(file: str, line: int, text: str, reason: str, header: tuple[str, ...]) -> Finding:
     if "end of data" in reason or "unexpected end" in reason:
-        return Finding(file, line, "", "unterminated_quote", _clip(text),
+        return Finding(file, line, _opening_column(text, header), "unterminated_quote", _clip(text),
                        "a quoted field opened on this line is never closed; close the quote or double it (\"\")")
     return Finding(file, line, "", "bad_quoting", _clip(text),
                    f"malformed quoted field ({reason}); a quote that ends a field must be followed by a tab or line end")
@@ -173,12 +180,17 @@ def parse(data: Buffer, file: str, source: str | None = None) -> Parsed:
     if not re.search(rb"[^\r\n\t ]", data):
         raise InputError(f"{file}: the file is empty", "a manifest needs at least a header row", rule="empty_file")
     header = _header(data, file)
-    fast = _fast(data, header, _quoted(data), source)
-    if fast is not None:
-        if data.find(b"\r") >= 0:
-            fast = Parsed(header, fast.frame.with_columns(pl.all().str.replace_all("\r\n", "\n", literal=True)),
-                          fast.lines, ())
-        return fast
-    data, bad_lines = utf8_problems(data[:], file)
-    exact = _exact(data, header, file)
-    return Parsed(exact.header, exact.frame, exact.lines, bad_lines + exact.problems)
+    quoted = _quoted(data)
+    parsed = _fast(data, header, quoted, source)
+    if parsed is None:
+        data, bad_lines = utf8_problems(data[:], file, header)
+        exact = _exact(data, header, file)
+        parsed = Parsed(exact.header, exact.frame, exact.lines, bad_lines + exact.problems)
+    elif quoted:
+        # Polars keeps a quoted empty field ("") as an empty string; it is a missing value.
+        parsed = Parsed(header, parsed.frame.with_columns(pl.all().replace("", None)), parsed.lines, parsed.problems)
+    if data.find(b"\r") >= 0:
+        # Line breaks inside values follow the file's own: CR LF (or a run of CRs before LF) is LF.
+        frame = parsed.frame.with_columns(pl.all().str.replace_all(r"\r+\n", "\n"))
+        parsed = Parsed(header, frame, parsed.lines, parsed.problems)
+    return parsed
