@@ -15,16 +15,15 @@ TEXT = "ProductNumber\tProductName\tProductType\n93039\tJeans – café ✓\tMas
 ROWS = [("93039", "Jeans – café ✓", "Master")]
 
 
-@pytest.mark.parametrize(
-    ("raw", "encoding"),
-    [
-        (TEXT.encode("utf-8"), "utf-8"),
-        (codecs.BOM_UTF8 + TEXT.encode("utf-8"), "utf-8-sig"),
-        (codecs.BOM_UTF16_LE + TEXT.encode("utf-16-le"), "utf-16-le"),
-        (codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be"), "utf-16-be"),
-    ],
-    ids=["utf8", "utf8-bom", "utf16le-bom", "utf16be-bom"],
-)
+ACCEPTED = [
+    pytest.param(TEXT.encode("utf-8"), "utf-8", id="utf8"),
+    pytest.param(codecs.BOM_UTF8 + TEXT.encode("utf-8"), "utf-8-sig", id="utf8-bom"),
+    pytest.param(codecs.BOM_UTF16_LE + TEXT.encode("utf-16-le"), "utf-16-le", id="utf16le-bom"),
+    pytest.param(codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be"), "utf-16-be", id="utf16be-bom"),
+]
+
+
+@pytest.mark.parametrize(("raw", "encoding"), ACCEPTED)
 def test_decode_accepted_encodings(raw: bytes, encoding: str) -> None:
     d = decode(raw, "x.tsv")
     assert d.encoding == encoding
@@ -34,14 +33,8 @@ def test_decode_accepted_encodings(raw: bytes, encoding: str) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "encoding"),
-    [
-        (TEXT.encode("utf-8"), "utf-8"),
-        (codecs.BOM_UTF8 + TEXT.encode("utf-8"), "utf-8-sig"),
-        (codecs.BOM_UTF16_LE + TEXT.encode("utf-16-le"), "utf-16-le"),
-        (codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be"), "utf-16-be"),
-        (codecs.BOM_UTF16_LE + TEXT.replace("\n", "\r\n").encode("utf-16-le"), "utf-16-le"),
-    ],
-    ids=["utf8", "utf8-bom", "utf16le-bom", "utf16be-bom", "utf16le-bom-crlf"],
+    [*ACCEPTED, pytest.param(codecs.BOM_UTF16_LE + TEXT.replace("\n", "\r\n").encode("utf-16-le"), "utf-16-le",
+                             id="utf16le-bom-crlf")],
 )
 def test_read_any_accepted_encoding_from_bytes_and_file(tmp_path, raw: bytes, encoding: str) -> None:
     m = read_manifest_bytes(raw, "products.tsv")
