@@ -25,14 +25,16 @@ def size_tag(rows: int) -> str:
 def generated(ctx: Context, kind: str) -> Path:
     """Path of `kind` manifest with ctx.rows rows, generating it first when missing or stale.
 
-    Stale means older than fixtures/generate.py: the generator is still evolving, and timing the
+    Stale means older than fixtures/generate.py or any module of fixtures/generator/: the generator is still evolving, and timing the
     validator on data an older generator wrote would blame the wrong side for any disagreement.
     The file is written under a temporary name and renamed, so an interrupted run never leaves a
     truncated file that a later run would take for a complete one.
     """
     generator = ctx.root / "fixtures" / "generate.py"
+    sources = [generator, *(ctx.root / "fixtures" / "generator").glob("*.py")]
+    newest = max(p.stat().st_mtime for p in sources)
     path = ctx.data_dir / f"{kind}-{size_tag(ctx.rows)}.tsv"
-    if path.exists() and not ctx.regenerate and path.stat().st_mtime >= generator.stat().st_mtime:
+    if path.exists() and not ctx.regenerate and path.stat().st_mtime >= newest:
         return path
     ctx.data_dir.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".partial.tsv")  # keep .tsv in case the generator looks at it
