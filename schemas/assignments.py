@@ -28,7 +28,10 @@ SWATCH_VALUE = r"^(#[0-9a-f]{6}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-
 
 _type = pl.col("EntityType")
 _set_cols = [*SET_KEY, STATE]
-_set = f.group_id(_set_cols)
+# Derived once per validation (see Config.metadata "derived") and shared by every set rule,
+# instead of each rule hashing the five set-key columns again.
+SET_ID = "__omm_set_id"
+_set = pl.col(SET_ID)
 _deleting = pl.col("EntityAssignmentAction").eq_missing("UnpublishAndDelete")
 _primary = pl.col("MediaGroup").eq_missing("Primary")
 _matrix = _type.eq_missing("Product|DimensionMatrix")
@@ -52,8 +55,8 @@ def _one_primary_image() -> pl.Expr:
 RULES = {
     "duplicate_key": f.rule(
         "InternalMediaId", ROW_KEY, "duplicate row key (set, MediaGroup, InternalMediaId, MediaPurpose, swatch)",
-        f.unique_rows([pl.coalesce("InternalMediaId", "MediaDisplayName") if c == "InternalMediaId" else pl.col(c)
-                       for c in ROW_KEY]),
+        f.unique_rows([_set, "MediaGroup", pl.coalesce("InternalMediaId", "MediaDisplayName"), "MediaPurpose",
+                       "SwatchGroup", "SwatchDimension"]),
     ),
     "media_identified": f.rule(
         "InternalMediaId", ["InternalMediaId", "MediaDisplayName"],
@@ -82,7 +85,7 @@ RULES = {
     "unique_primary_display_order": f.rule(
         "MediaDisplayOrder", [*_set_cols, "MediaGroup", "MediaDisplayOrder"],
         "display orders within a set's Primary group are unique",
-        f.unique_rows([*_set_cols, "MediaDisplayOrder"], where=_primary & pl.col("MediaDisplayOrder").is_not_null()),
+        f.unique_rows([_set, "MediaDisplayOrder"], where=_primary & pl.col("MediaDisplayOrder").is_not_null()),
     ),
     "swatch_row_complete": f.rule(
         "SwatchValue", ["EntityType", "SwatchGroup", "SwatchDimension", "SwatchValue"],
@@ -143,7 +146,7 @@ class AssignmentsSchema(pa.DataFrameModel):
         strict = False
         name = "assignments"
         metadata = f.table("assignments", ROW_KEY, "cms/assignments.tsv", rules=RULES, set_key=SET_KEY,
-                           sort=SORT)
+                           sort=SORT, derived={SET_ID: f.group_id(_set_cols)})
 
     duplicate_key = f.rule_check("duplicate_key", RULES)
     media_identified = f.rule_check("media_identified", RULES)

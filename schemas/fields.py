@@ -200,7 +200,10 @@ def rule(column: str, columns: list[str] | tuple[str, ...], message: str, test: 
 
 def table(kind: str, key: list[str], file: str | None, rules: dict[str, Rule] | None = None,
           **extra: Any) -> dict[str, Any]:
-    """The ``Config.metadata`` of a kind: its key, default file name and cross-column rules."""
+    """The ``Config.metadata`` of a kind: its key, default file name and cross-column rules.
+
+    ``derived`` (optional) names helper columns the rules read, computed once on the frame
+    being validated (``toolkit.validation`` adds them; they are never written)."""
     return {"kind": kind, "key": key, "file": file, "rules": rules or {}, **extra}
 
 

@@ -82,16 +82,15 @@ def findings(raw: str | bytes, kind: str, name: str | None = None) -> list[tuple
 
 
 def pandera_accepts(raw: str | bytes, kind: str) -> bool:
-    """Whether the kind's Pandera model itself accepts the manifest (absent columns as nulls)."""
+    """Whether the kind's Pandera model itself accepts the manifest, as validation prepares it."""
     import pandera.polars as pa
-    import polars as pl
 
     from toolkit.tsv import read_manifest_bytes
+    from toolkit.validation import validation_frame
 
     data = raw.encode("utf-8") if isinstance(raw, str) else raw
     m = read_manifest_bytes(data, f"{kind}.tsv", kind, strict=False)
-    frame = m.frame.with_columns(pl.lit(None, pl.String).alias(c.name) for c in m.kind.columns
-                                 if c.name not in m.frame.columns)
+    frame = validation_frame(m)
     try:
         m.kind.model.validate(frame, lazy=True)
     except pa.errors.SchemaErrors:

@@ -82,6 +82,7 @@ class Kind:
     unique: tuple[str, ...]  # Config.unique, checked by Pandera itself
     set_key: tuple[str, ...]
     sort: tuple[str, ...]  # the order rows are written in: the key, unless the schema says otherwise
+    derived: dict[str, Any]  # helper columns the rules read (name → Polars expression)
     model: Any
 
     @property
@@ -137,6 +138,7 @@ def get_kind(name: str) -> Kind:
         unique=tuple(getattr(model.Config, "unique", None) or ()),
         set_key=tuple(meta.get("set_key", ())),
         sort=tuple(meta.get("sort", meta["key"])),
+        derived=dict(meta.get("derived", {})),
         model=model,
     )
 

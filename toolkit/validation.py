@@ -37,10 +37,13 @@ def _cell_message(col: Column, check: str) -> tuple[str, str]:
     return "format", f"{col.name} must match {col.pattern}" if col.pattern else f"{col.name} failed {check}"
 
 
-def _prepare(manifest: Manifest) -> pl.DataFrame:
-    """The frame Pandera sees: every schema column present (absent optional ones as nulls)."""
+def validation_frame(manifest: Manifest) -> pl.DataFrame:
+    """The frame Pandera sees: every schema column present (an absent one as what absence means)
+    and the helper columns the kind's rules read."""
     missing = [c for c in manifest.kind.columns if c.name not in manifest.frame.columns]
-    return manifest.frame.with_columns(pl.lit(absent_value(c), pl.String).alias(c.name) for c in missing)
+    frame = manifest.frame.with_columns(pl.lit(absent_value(c), pl.String).alias(c.name) for c in missing)
+    derived = manifest.kind.derived
+    return frame.with_columns(**derived) if derived else frame
 
 
 def _header_findings(manifest: Manifest) -> list[Finding]:
@@ -161,7 +164,7 @@ def _passes_all(manifest: Manifest, frame: pl.DataFrame) -> bool:
 def validate_manifest(manifest: Manifest) -> tuple[Finding, ...]:
     """Every finding of one manifest: structure, header, cells and row rules, sorted."""
     findings = list(manifest.problems) + _header_findings(manifest)
-    frame = _prepare(manifest)
+    frame = validation_frame(manifest)
     if _passes_all(manifest, frame):
         return tuple(sorted(findings))
     try:
