@@ -133,7 +133,7 @@ def canonical_expr(col: Column, frame_columns: set[str]) -> pl.Expr | None:
 _CANONICAL_INTEGER = r"^-?(0|[1-9][0-9]*)$"
 
 
-def _already_canonical(col: Column) -> pl.Expr | None:
+def canonical_probe(col: Column) -> pl.Expr | None:
     """True when every value of ``col`` is already canonical *and* passes the column's schema
     check, so both the rewrite and that check can be skipped."""
     s = pl.col(col.name)
@@ -168,7 +168,7 @@ def canonicalize(frame: pl.DataFrame, kind: Kind) -> tuple[pl.DataFrame, frozens
     names = set(frame.columns)
     cols = [c for c in kind.columns if c.name in names and c.token
             and (c.token != "entity_key_value" or "EntityType" in names)]
-    probes = {c.name: e for c in cols if (e := _already_canonical(c)) is not None}
+    probes = {c.name: e for c in cols if (e := canonical_probe(c)) is not None}
     done = frame.select(**probes).row(0, named=True) if probes and frame.height else {}
     exprs = [
         e.alias(c.name)

@@ -18,6 +18,7 @@ from toolkit.errors import InputError
 from toolkit.findings import Finding, findings_from
 from toolkit.integrity import tenant_findings
 from toolkit.kinds import Column, Kind, get_kind
+from toolkit.screening import passes_in_memory, screen_file
 from toolkit.tokens import absent_value
 from toolkit.tsv import Manifest, read_manifest
 from toolkit.workspace import REQUIRED_MANIFESTS, looks_like_tenant, tenant_at
@@ -117,55 +118,11 @@ def _row_failures(cases: pl.DataFrame, frame: pl.DataFrame, manifest: Manifest, 
     return pl.concat(out) if out else pl.DataFrame(schema=_FINDING_SCHEMA)
 
 
-def _column_probes(manifest: Manifest) -> list[pl.Expr]:
-    probes: list[pl.Expr] = []
-    for col in manifest.kind.columns:
-        s = pl.col(col.name)
-        if not col.nullable:
-            probes.append(s.is_not_null().all())
-        if col.name in manifest.clean_columns:
-            continue  # the canonical-token probe already ran exactly this check
-        if col.allowed:
-            probes.append((s.is_null() | s.is_in(list(col.allowed))).all())
-        elif col.pattern:
-            probes.append((s.is_null() | s.str.contains(col.pattern)).all())
-    return probes
-
-
-def _passes_all(manifest: Manifest, frame: pl.DataFrame) -> bool:
-    """Every column check and row rule of the kind, as a few Polars queries run together.
-
-    The same checks Pandera runs, built from the same schema; rules that speak of groups are
-    asked of each group once (one group-by per grouping) instead of row by row. Pandera's lazy
-    validation then runs only to report a file that fails.
-    """
-    if not frame.height:
-        return True
-    kind, lf = manifest.kind, frame.lazy()
-    row_checks = _column_probes(manifest)
-    groups: dict[str, tuple[pl.Expr, pl.Expr | None, list[pl.Expr]]] = {}
-    for rule in kind.rules.values():
-        g = rule.test.grouped
-        if g is None:
-            row_checks.append(rule.test.holds if rule.test.holds is not None else rule.expr.all())
-            continue
-        slot = groups.setdefault(f"{g.by}|{g.where}", (g.by, g.where, []))
-        slot[2].append(g.agg)
-    if kind.unique:
-        row_checks.append(~pl.struct(list(kind.unique)).is_duplicated().any())
-    queries = [lf.select(pl.all_horizontal([e.alias(f"c{i}") for i, e in enumerate(row_checks)]).alias("ok"))]
-    for by, where, aggs in groups.values():
-        rows = lf.filter(where) if where is not None else lf
-        agg = rows.group_by(by.alias("_group")).agg(pl.all_horizontal([a.alias(f"a{i}") for i, a in enumerate(aggs)]).alias("ok"))
-        queries.append(agg.select(pl.col("ok").all()))
-    return all(bool(df.item()) for df in pl.collect_all(queries))
-
-
 def validate_manifest(manifest: Manifest) -> tuple[Finding, ...]:
     """Every finding of one manifest: structure, header, cells and row rules, sorted."""
     findings = list(manifest.problems) + _header_findings(manifest)
     frame = validation_frame(manifest)
-    if _passes_all(manifest, frame):
+    if passes_in_memory(manifest, frame):
         return tuple(sorted(findings))
     try:
         manifest.kind.model.validate(frame, lazy=True)
@@ -198,7 +155,9 @@ class ValidationReport:
                 "errors": [f.to_dict() for f in self.findings]}
 
 
-def _file(path: Path, kind: str | None) -> tuple[Manifest | None, list[Finding]]:
+def _file(path: Path, kind: str | None, screen: bool = False) -> tuple[Manifest | None, list[Finding]]:
+    if screen and screen_file(path, kind):
+        return None, []  # proven valid straight from the file; no need to load it
     try:
         manifest = read_manifest(path, kind, strict=False)
     except InputError as exc:
@@ -235,7 +194,7 @@ def validate(paths: list[str | Path] | tuple[str | Path, ...], kind: str | None 
             raise InputError(f"{p}: no such file or directory", "check the path")
         if p.is_file():
             files.append(str(p))
-            findings += _file(p, kind)[1]
+            findings += _file(p, kind, screen=True)[1]
             continue
         if (p / "tenants").is_dir():
             roots = sorted(d for d in (p / "tenants").iterdir() if d.is_dir())
@@ -244,7 +203,7 @@ def validate(paths: list[str | Path] | tuple[str | Path, ...], kind: str | None 
         else:
             tsvs = sorted(p.rglob("*.tsv"))
             files += [str(f) for f in tsvs]
-            findings += [x for f in tsvs for x in _file(f, kind)[1]]
+            findings += [x for f in tsvs for x in _file(f, kind, screen=True)[1]]
             continue
         for root in roots:
             fs, found = _tenant(root)

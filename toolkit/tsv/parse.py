@@ -32,7 +32,7 @@ class Parsed:
     problems: tuple[Finding, ...]
 
 
-def _header(data: bytes, file: str) -> tuple[str, ...]:
+def read_header(data: bytes, file: str) -> tuple[str, ...]:
     end = data.find(b"\n")
     try:
         first = data[: end if end >= 0 else len(data)].rstrip(b"\r").decode("utf-8")
@@ -55,14 +55,14 @@ def _header(data: bytes, file: str) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _quoted(data: bytes) -> bool:
+def has_quoted_fields(data: bytes) -> bool:
     """Whether any field starts with a quote (one byte search first: most files have no quote)."""
     if data.find(b'"') < 0:
         return False
     return data[:1] == b'"' or data.find(b'\t"') >= 0 or data.find(b'\n"') >= 0
 
 
-def _count(data: Buffer, byte: bytes, chunk: int = 1 << 24) -> int:
+def count_byte(data: Buffer, byte: bytes, chunk: int = 1 << 24) -> int:
     """Count a byte in bytes or an mmap (which has no count) without copying it whole."""
     return sum(data[i:i + chunk].count(byte) for i in range(0, len(data), chunk))
 
@@ -81,8 +81,8 @@ def _fast(data: Buffer, header: tuple[str, ...], quoted: bool, source: str | Non
         # so the tab count is needed only when the last column has nulls.
         if frame.get_column(header[-1]).null_count() == 0:
             return Parsed(header, frame, None, ())
-        return Parsed(header, frame, None, ()) if _count(data, b"\t") == (len(header) - 1) * (frame.height + 1) else None
-    tabs, newlines = _count(data, b"\t"), _count(data, b"\n") + (0 if data[-1:] == b"\n" else 1)
+        return Parsed(header, frame, None, ()) if count_byte(data, b"\t") == (len(header) - 1) * (frame.height + 1) else None
+    tabs, newlines = count_byte(data, b"\t"), count_byte(data, b"\n") + (0 if data[-1:] == b"\n" else 1)
     inner_tabs = inner_newlines = 0
     per_row: pl.Series | None = None
     if frame.height:
@@ -179,8 +179,8 @@ def parse(data: Buffer, file: str, source: str | None = None) -> Parsed:
         data, source = data[3:], None  # a BOM: parse the bytes after it
     if not re.search(rb"[^\r\n\t ]", data):
         raise InputError(f"{file}: the file is empty", "a manifest needs at least a header row", rule="empty_file")
-    header = _header(data, file)
-    quoted = _quoted(data)
+    header = read_header(data, file)
+    quoted = has_quoted_fields(data)
     parsed = _fast(data, header, quoted, source)
     if parsed is None:
         data, bad_lines = utf8_problems(data[:], file, header)

@@ -1,0 +1,72 @@
+"""Screening proves a file valid without loading it, and never says so of an invalid one."""
+
+from __future__ import annotations
+
+import codecs
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import BAD, WORKSPACE
+from toolkit.screening import screen_file
+from toolkit.tsv.parse import has_quoted_fields
+from toolkit.validation import validate
+
+TENANT = WORKSPACE / "tenants" / "contoso-dev"
+GOOD = sorted(p for p in TENANT.rglob("*.tsv"))
+PRODUCTS = TENANT / "hq" / "products.tsv"
+
+
+@pytest.mark.parametrize("path", GOOD, ids=[str(p.relative_to(TENANT)) for p in GOOD])
+def test_every_canonical_fixture_without_quoted_fields_is_proven_valid(path: Path) -> None:
+    # A quoted field (media.tsv quotes an alt text holding 32") sends a file the full way.
+    assert screen_file(path) is (not has_quoted_fields(path.read_bytes()))
+    assert validate([path]).valid
+
+
+@pytest.mark.parametrize("path", sorted(BAD.glob("*.tsv")), ids=lambda p: p.name)
+def test_no_bad_fixture_is_ever_proven_valid(path: Path) -> None:
+    assert screen_file(path) is False
+    assert not validate([path]).valid
+
+
+def _copy(tmp_path: Path, data: bytes, name: str = "products.tsv") -> Path:
+    p = tmp_path / name
+    p.write_bytes(data)
+    return p
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda b: b.replace(b"\tMaster\t", b"\tmaster\t", 1), id="non-canonical-enum"),
+        pytest.param(lambda b: codecs.BOM_UTF8 + b, id="utf8-bom"),
+        pytest.param(lambda b: b.replace(b"Contoso Denim Jeans", b'"Contoso Denim Jeans"', 1), id="quoted-field"),
+        pytest.param(lambda b: b + b"\n", id="blank-line"),
+    ],
+)
+def test_files_it_cannot_prove_still_validate_the_full_way(tmp_path: Path, change) -> None:
+    p = _copy(tmp_path, change(PRODUCTS.read_bytes()))
+    assert screen_file(p) is False
+    assert validate([p]).valid
+
+
+def test_a_short_row_is_not_hidden_by_polars_padding(tmp_path: Path) -> None:
+    lines = PRODUCTS.read_bytes().split(b"\n")
+    header_width = lines[0].count(b"\t")
+    short = next(i for i, line in enumerate(lines[1:], 1) if line.endswith(b"\t"))
+    lines[short] = lines[short][:-1]  # drop the (empty) last field
+    assert lines[short].count(b"\t") == header_width - 1
+    p = _copy(tmp_path, b"\n".join(lines))
+    assert screen_file(p) is False
+    assert [f.rule for f in validate([p]).findings] == ["ragged_row"]
+
+
+def test_explicit_kind_and_unknown_files(tmp_path: Path) -> None:
+    p = _copy(tmp_path, PRODUCTS.read_bytes(), "catalog.tsv")
+    assert screen_file(p, "products") is True
+    assert screen_file(p, "channels") is False
+    assert screen_file(tmp_path / "missing.tsv") is False
+    shutil.copyfile(BAD / "empty.tsv", tmp_path / "empty.tsv")
+    assert screen_file(tmp_path / "empty.tsv") is False

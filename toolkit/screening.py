@@ -1,0 +1,109 @@
+"""Screening: prove a manifest valid with a few Polars queries, before anything is reported.
+
+Every column check and row rule of a kind, built from its schema, is asked as an aggregate ("does
+any row fail?"), rules about groups once per group. In memory this spares a valid frame Pandera's
+per-check collects. Straight from a file, as one streaming query, it also spares loading the file:
+a file proven valid is done; anything unproven goes the full way (read, canonicalize, Pandera),
+which names every failure.
+"""
+
+from __future__ import annotations
+
+import mmap
+from pathlib import Path
+
+import polars as pl
+
+from toolkit.errors import InputError
+from toolkit.kinds import Kind, detect_kind, get_kind
+from toolkit.tokens import absent_value, canonical_probe
+from toolkit.tsv import Manifest
+from toolkit.tsv.decode import looks_utf16_without_bom
+from toolkit.tsv.parse import count_byte, has_quoted_fields, read_header
+
+
+def _column_checks(kind: Kind, skip: frozenset[str], canonical: bool) -> list[pl.Expr]:
+    """Per column: a value where one is required, and the format check; with ``canonical`` the
+    value must also already be spelled canonically (the file is not rewritten on this path)."""
+    checks: list[pl.Expr] = []
+    for col in kind.columns:
+        s = pl.col(col.name)
+        if not col.nullable:
+            checks.append(s.is_not_null().all())
+        if col.name in skip:
+            continue  # the canonical-token probe already ran exactly this check
+        probe = canonical_probe(col) if canonical and col.token else None
+        if probe is not None:
+            checks.append(probe)
+        elif col.allowed:
+            checks.append((s.is_null() | s.is_in(list(col.allowed))).all())
+        elif col.pattern:
+            checks.append((s.is_null() | s.str.contains(col.pattern)).all())
+    return checks
+
+
+def check_queries(kind: Kind, lf: pl.LazyFrame, *, skip: frozenset[str] = frozenset(),
+                  canonical: bool = False, extra: tuple[pl.Expr, ...] = ()) -> list[pl.LazyFrame]:
+    """Queries whose first cell is true exactly when every check of ``kind`` passes on ``lf``
+    (a frame prepared as validation prepares it). ``extra`` expressions ride along in the first."""
+    row_checks = _column_checks(kind, skip, canonical)
+    groups: dict[str, tuple[pl.Expr, pl.Expr | None, list[pl.Expr]]] = {}
+    for rule in kind.rules.values():
+        g = rule.test.grouped
+        if g is None:
+            row_checks.append(rule.test.holds if rule.test.holds is not None else rule.expr.all())
+            continue
+        groups.setdefault(f"{g.by}|{g.where}", (g.by, g.where, []))[2].append(g.agg)
+    if kind.unique:
+        row_checks.append(pl.struct(list(kind.unique)).hash().n_unique() == pl.len())
+    ok = pl.all_horizontal([e.alias(f"c{i}") for i, e in enumerate(row_checks)]).alias("ok")
+    queries = [lf.select(ok, *extra)]
+    for by, where, aggs in groups.values():
+        rows = lf.filter(where) if where is not None else lf
+        agg = rows.group_by(by.alias("_group")).agg(pl.all_horizontal([a.alias(f"a{i}") for i, a in enumerate(aggs)]))
+        queries.append(agg.select(pl.all().exclude("_group").all().alias("ok")))
+    return queries
+
+
+def passes_in_memory(manifest: Manifest, frame: pl.DataFrame) -> bool:
+    """Whether ``frame`` (the manifest prepared for validation) passes every check."""
+    if not frame.height:
+        return True
+    queries = check_queries(manifest.kind, frame.lazy(), skip=manifest.clean_columns)
+    return all(bool(df.item(0, "ok")) for df in pl.collect_all(queries))
+
+
+def _scan(path: Path, kind: Kind, header: tuple[str, ...]) -> pl.LazyFrame:
+    lf = pl.scan_csv(path, separator="\t", has_header=True, infer_schema=False, quote_char=None,
+                     truncate_ragged_lines=False)
+    absent = [c for c in kind.columns if c.name not in header]
+    lf = lf.with_columns(pl.lit(absent_value(c), pl.String).alias(c.name) for c in absent)
+    return lf.with_columns(**kind.derived) if kind.derived else lf
+
+
+def _plain_utf8(mm: mmap.mmap) -> bool:
+    head = mm[:4096]
+    return not head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) and not looks_utf16_without_bom(head)
+
+
+def screen_file(path: str | Path, kind: str | None = None) -> bool:
+    """True when the file is proven valid and canonical as it stands; False when it may not be
+    (then the full validation says why). Only plain UTF-8 files without quoted fields qualify."""
+    p = Path(path)
+    try:
+        with p.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            if not _plain_utf8(mm) or has_quoted_fields(mm):
+                return False
+            header = read_header(mm, str(p))
+            if len(set(header)) != len(header):
+                return False
+            k = get_kind(kind or detect_kind(header, p))
+            extra = (pl.len().alias("rows"), pl.col(header[-1]).null_count().alias("gaps"))
+            results = pl.collect_all(check_queries(k, _scan(p, k, header), canonical=True, extra=extra),
+                                     engine="streaming")
+            first = results[0].row(0, named=True)
+            # Polars pads a short row with nulls; only a tab count proves none was short.
+            short_rows = first["gaps"] > 0 and count_byte(mm, b"\t") != (len(header) - 1) * (first["rows"] + 1)
+    except (OSError, ValueError, InputError, pl.exceptions.PolarsError):
+        return False  # unreadable, empty, ragged, bad UTF-8, unknown kind: the full path reports it
+    return not short_rows and all(bool(df.item(0, "ok")) for df in results)
