@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import mmap
 from pathlib import Path
+from typing import TypeVar
 
 import polars as pl
 
@@ -20,6 +21,8 @@ from toolkit.tokens import absent_value, canonical_probe
 from toolkit.tsv import Manifest
 from toolkit.tsv.decode import looks_utf16_without_bom
 from toolkit.tsv.parse import count_byte, has_quoted_fields, read_header
+
+FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
 
 
 def _column_checks(kind: Kind, skip: frozenset[str], canonical: bool) -> list[pl.Expr]:
@@ -73,12 +76,18 @@ def passes_in_memory(manifest: Manifest, frame: pl.DataFrame) -> bool:
     return all(bool(df.item(0, "ok")) for df in pl.collect_all(queries))
 
 
+def prepared(frame: FrameT, kind: Kind, present: list[str] | tuple[str, ...]) -> FrameT:
+    """``frame`` as the checks expect it: every schema column there (an absent one as what absence
+    means, e.g. Neutral for a locale) and the helper columns the kind's rules read."""
+    absent = [c for c in kind.columns if c.name not in present]
+    frame = frame.with_columns(pl.lit(absent_value(c), pl.String).alias(c.name) for c in absent)
+    return frame.with_columns(**kind.derived) if kind.derived else frame
+
+
 def _scan(path: Path, kind: Kind, header: tuple[str, ...]) -> pl.LazyFrame:
     lf = pl.scan_csv(path, separator="\t", has_header=True, infer_schema=False, quote_char=None,
                      truncate_ragged_lines=False)
-    absent = [c for c in kind.columns if c.name not in header]
-    lf = lf.with_columns(pl.lit(absent_value(c), pl.String).alias(c.name) for c in absent)
-    return lf.with_columns(**kind.derived) if kind.derived else lf
+    return prepared(lf, kind, header)
 
 
 def _plain_utf8(mm: mmap.mmap) -> bool:

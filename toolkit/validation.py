@@ -18,8 +18,7 @@ from toolkit.errors import InputError
 from toolkit.findings import Finding, findings_from
 from toolkit.integrity import tenant_findings
 from toolkit.kinds import Column, Kind, get_kind
-from toolkit.screening import passes_in_memory, screen_file
-from toolkit.tokens import absent_value
+from toolkit.screening import passes_in_memory, prepared, screen_file
 from toolkit.tsv import Manifest, read_manifest
 from toolkit.workspace import REQUIRED_MANIFESTS, looks_like_tenant, tenant_at
 
@@ -41,10 +40,7 @@ def _cell_message(col: Column, check: str) -> tuple[str, str]:
 def validation_frame(manifest: Manifest) -> pl.DataFrame:
     """The frame Pandera sees: every schema column present (an absent one as what absence means)
     and the helper columns the kind's rules read."""
-    missing = [c for c in manifest.kind.columns if c.name not in manifest.frame.columns]
-    frame = manifest.frame.with_columns(pl.lit(absent_value(c), pl.String).alias(c.name) for c in missing)
-    derived = manifest.kind.derived
-    return frame.with_columns(**derived) if derived else frame
+    return prepared(manifest.frame, manifest.kind, manifest.frame.columns)
 
 
 def _header_findings(manifest: Manifest) -> list[Finding]:
