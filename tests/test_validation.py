@@ -168,3 +168,11 @@ def test_relative_paths_stay_relative(monkeypatch) -> None:
     monkeypatch.chdir(REPO)
     report = validate(["fixtures/bad/bad-enum.tsv"])
     assert [f.file for f in report.findings] == ["fixtures/bad/bad-enum.tsv"]
+
+
+def test_config_unique_duplicates_report_each_repeat_once_against_the_first_line(tmp_path) -> None:
+    p = tmp_path / "products.tsv"
+    p.write_text("ProductNumber\tProductType\n1\tStandalone\n1\tStandalone\n2\tStandalone\n1\tStandalone\n")
+    found = [(f.line, f.rule, f.message) for f in validate([p]).findings]
+    assert found == [(3, "duplicate_key", "duplicate key ProductNumber; first at line 2"),
+                     (5, "duplicate_key", "duplicate key ProductNumber; first at line 2")]

@@ -105,6 +105,9 @@ def _row_failures(cases: pl.DataFrame, frame: pl.DataFrame, manifest: Manifest, 
         # Cascade noise: a row rule says nothing new where a cell it reads already failed.
         noisy = cells.filter(pl.col("column").is_in(list(rule.columns))).select("row")
         idx = idx.join(noisy, on="row", how="anti").sort("row")
+        # Report the rows the rule itself names (Pandera's Config.unique also flags each first occurrence).
+        passes = frame.select(rule.expr.fill_null(True)).to_series().gather(idx.get_column("row"))
+        idx = idx.filter(~passes)
         out.append(idx.with_columns(
             column=pl.lit(rule.column), rule=pl.lit(name),
             value=frame.get_column(rule.column).gather(idx.get_column("row")),
