@@ -43,13 +43,14 @@ _cell_shape = _cell.str.replace_all(r":[^|]*", "")  # "93039|Color|Size": the ma
 _cell_master = _cell_shape.str.split_exact("|", 1).struct.field("field_0")
 
 
-def _one_primary_image() -> pl.Expr:
+def _one_primary_image() -> f.Test:
+    primaries = _primary.sum()
+    good = (primaries == 1) & ((_primary & pl.col("MediaType").eq_missing("Image")).sum() == 1)
     category_set = pl.when(_category).then(_set)  # other rows share one null group: cheap windows
-    primaries = _primary.sum().over(category_set)
-    images = (_primary & pl.col("MediaType").eq_missing("Image")).sum().over(category_set)
-    good = (primaries == 1) & (images == 1)
     # Flag the Primary rows of a bad set (or all its rows when it has none), not every row.
-    return ~_category | _deleting | good | (~_primary & (primaries > 0))
+    row = ~_category | _deleting | good.over(category_set) | (~_primary & (primaries.over(category_set) > 0))
+    # Per set: EntityType is part of the set key, so a set is wholly a category set or not.
+    return f.Test(row, grouped=f.Grouped(_set, ~_category.first() | _deleting.any() | good))
 
 
 RULES = {
