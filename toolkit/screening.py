@@ -103,9 +103,7 @@ def screen_file(path: str | Path, kind: str | None = None) -> bool:
         with p.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
             if not _plain_utf8(mm) or has_quoted_fields(mm):
                 return False
-            header = read_header(mm, str(p))
-            if len(set(header)) != len(header):
-                return False
+            header = read_header(mm, str(p))  # raises on an empty or duplicated column name
             k = get_kind(kind or detect_kind(header, p))
             extra = (pl.len().alias("rows"), pl.col(header[-1]).null_count().alias("gaps"))
             results = pl.collect_all(check_queries(k, _scan(p, k, header), canonical=True, extra=extra),
