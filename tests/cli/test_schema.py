@@ -43,7 +43,8 @@ def test_one_kind_as_text(run_cli) -> None:
         "\n"
         "rules:\n"
         "  parent_exists: ParentCategoryID names no CategoryID of this file\n"
-        "  not_own_parent: a category cannot be its own parent\n")
+        "  not_own_parent: a category cannot be its own parent\n"
+        "  no_parent_cycle: following ParentCategoryID goes round in a cycle instead of reaching a root\n")
 
 
 @pytest.mark.parametrize("kind", KIND_NAMES)

@@ -44,3 +44,13 @@ def test_duplicate_category_id() -> None:
 def test_required_columns() -> None:
     assert findings(manifest(["C1"], header=["CategoryID"]), "categories", name="categories.tsv") == [
         (1, "CategoryName", "missing_column")]
+
+
+def test_parent_cycles_are_reported_once_per_category_in_or_under_them(tmp_path) -> None:
+    from toolkit.validation import validate
+
+    p = tmp_path / "categories.tsv"
+    p.write_text("CategoryID\tCategoryName\tParentCategoryID\nA\ta\t\nB\tb\tA\nC\tc\tD\nD\td\tC\n"
+                 "E\te\tB\nF\tf\tF\nG\tg\tC\n")
+    found = [(f.line, f.rule) for f in validate([p]).findings]
+    assert found == [(4, "no_parent_cycle"), (5, "no_parent_cycle"), (7, "not_own_parent"), (8, "no_parent_cycle")]
