@@ -8,21 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.errors import UsageError, WorkspaceError
+from toolkit.kinds import KIND_NAMES, default_file
 
 TENANT_ID = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$")
-# kind → path inside a tenant, for the manifests a tenant has at fixed places
-TENANT_MANIFESTS: tuple[tuple[str, str], ...] = (
-    ("channels", "channels.tsv"),
-    ("settings", "settings.tsv"),
-    ("assets", "cms/media.tsv"),
-    ("assignments", "cms/assignments.tsv"),
-    ("publish_groups", "cms/publish_groups.tsv"),
-    ("products", "hq/products.tsv"),
-    ("categories", "hq/categories.tsv"),
-    ("flattened", "hq/media_assignments.tsv"),
-    ("default_images", "search/default_images.tsv"),
-    ("jobs", "jobs/jobs.tsv"),
-)
+# kind → path inside a tenant, for the manifests a tenant has at fixed places (from the kind registry)
+TENANT_MANIFESTS: tuple[tuple[str, str], ...] = tuple((k, f) for k in KIND_NAMES if (f := default_file(k)))
 REQUIRED_MANIFESTS = ("channels.tsv", "settings.tsv", "cms/media.tsv", "cms/assignments.tsv",
                       "hq/products.tsv", "hq/categories.tsv")
 
