@@ -2,8 +2,10 @@
 
 One row per change, in order (``DiffSeq``). ``DiffOp`` says what the row is: ``added`` and
 ``removed`` rows carry the whole record; a changed record is a ``before`` row (the old values,
-so patch can check its base) followed by an ``after`` row with the same DiffSeq. The record's own
-columns follow, under their own names.
+so patch can check its base) followed by an ``after`` row with the same DiffSeq; a
+``column-added``/``column-removed`` row names its column in ``DiffColumn``. ``DiffKind`` and
+``DiffKey`` say what was compared and how rows were matched. The record's own columns follow,
+under their own names, in NEW's column order (then the columns only OLD had).
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ class DiffSchema(pa.DataFrameModel):
     DiffOp: Series[str] = f.enum(OPS, "added, removed, before, after, column-added or column-removed.",
                                  required=True, nullable=False)
     DiffKind: Series[str] = f.text("Kind of the manifests compared.")
+    DiffKey: Series[str] = f.text("The key columns the rows were matched on, comma separated.")
+    DiffColumn: Series[str] = f.text("For column-added and column-removed: the column.")
 
     class Config:
         strict = False

@@ -259,3 +259,41 @@ def test_canonical_output_is_written_back() -> None:
     assert manifest_bytes(read_manifest_bytes(raw, "media.tsv")) == (
         "InternalMediaId\tMediaChannel\tMediaLocale\tMediaType\tMediaDisplayName\tMediaLastModifiedOn\n"
         f"{UUID}\tOUN00001\ten-us\tImage\tA\t2025-03-15T10:02:00Z\n").encode()
+
+
+# --- spelled_canonically: the cheap per-row test diff trusts to skip respelling -----------------
+
+_SAMPLES = ["", " ", "OUN123", "oun123", "123", "Omnichannel", "en-us", "en-US", "en_us", "EN-US", "system_neutral",
+            "Neutral", "true", "True", "yes", "0", "01", "-0", "-5", "2025-03-15T10:02:00Z", "2025-03-15T10:02:00.500Z",
+            "2025-03-15 10:02:00", "Primary", "primary", "Product|DimensionMatrix", "dimensionmatrix",
+            "8095DC74-d363-43f9-b9ec-c68dd3a1a8c4", "8095dc74-d363-43f9-b9ec-c68dd3a1a8c4", "Ⓐ", "ǅ", " x", "x ",
+            "P1|Color:Red|Size:M", "P1|Size:M|Color:Red", "P1|color:Red", "P1", " P1", "de-de,en-us", "de-DE, en-us"]
+
+
+@pytest.mark.parametrize("kind_name", ["assets", "assignments", "channels", "products", "categories"])
+def test_spelled_canonically_never_claims_a_value_canonicalization_would_change(kind_name: str) -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from toolkit.kinds import get_kind
+    from toolkit.tokens import canonical_expr, spelled_canonically
+
+    kind = get_kind(kind_name)
+    cols = [c for c in kind.columns if spelled_canonically(c) is not None]
+    names = {c.name for c in kind.columns} | {"EntityType"}
+    values = st.sampled_from(_SAMPLES) | st.text(max_size=12)
+
+    @settings(max_examples=50, deadline=None)
+    @given(st.lists(st.tuples(values, st.sampled_from(["Product|DimensionMatrix", "Product|Master"])), min_size=1,
+                    max_size=5))
+    def check(rows: list[tuple[str, str]]) -> None:
+        for col in cols:
+            data = ({col.name: [v or None for v, _ in rows], "EntityType": [t for _, t in rows]}
+                    if col.name != "EntityType" else {"EntityType": [v or None for v, _ in rows]})
+            frame = pl.DataFrame(data, schema={k: pl.String for k in data})
+            out = frame.select(spelled_canonically(col).alias("ok"),
+                               canonical_expr(col, names).alias("canon"), pl.col(col.name).alias("raw"))
+            claimed = out.filter(pl.col("ok"))
+            assert claimed.filter(pl.col("canon").ne_missing(pl.col("raw"))).height == 0, (col.name, claimed)
+
+    check()

@@ -25,6 +25,11 @@ _API = {
     "get_kind": "toolkit.kinds",
     "detect_kind": "toolkit.kinds",
     "Finding": "toolkit.findings",
+    "merge": "toolkit.merging",
+    "diff": "toolkit.delta",
+    "patch": "toolkit.delta",
+    "ManifestDiff": "toolkit.delta",
+    "TreeDiff": "toolkit.delta",
 }
 
 __all__ = ["__version__", *_API]

@@ -9,6 +9,8 @@ canonicalized is left as written, so validation reports it as the user typed it.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import polars as pl
 
 from schemas.fields import DIMENSIONS, NEUTRAL, TIMESTAMP_CANONICAL
@@ -159,14 +161,52 @@ def canonical_probe(col: Column) -> pl.Expr | None:
             return None
 
 
-def canonicalize(frame: pl.DataFrame, kind: Kind) -> tuple[pl.DataFrame, frozenset[str]]:
-    """Every known column takes its canonical spelling (empty cells are already null).
+_EDGE_SPACE = r"^\s|\s$"
+
+
+def spelled_canonically(col: Column) -> pl.Expr | None:
+    """Per row: True only where :func:`canonical_expr` would leave the value as it is.
+
+    A cheap test, so a diff can hash most rows as written and respell only the rest. False
+    where unsure is allowed (the row is respelled, to the same value); True must be exact.
+    """
+    s = pl.col(col.name)
+    match col.token:
+        case "channel":
+            return s.is_null() | s.str.contains(r"^OUN[0-9]+$")
+        case "locale":
+            return s.is_null() | s.str.contains(_CANONICAL_LOCALE)
+        case "locale_neutral":
+            return s.is_not_null() & ((s == NEUTRAL) | s.str.contains(_CANONICAL_LOCALE))
+        case "enum":
+            return s.is_null() | s.is_in(list(col.enum))
+        case "boolean":
+            return s.is_null() | s.is_in(["true", "false"])
+        case "timestamp":
+            return s.is_null() | s.str.contains(TIMESTAMP_CANONICAL)
+        case "integer":
+            return s.is_null() | s.str.contains(r"^(0|-?[1-9][0-9]{0,17})$")
+        case "uuid" | "lower":
+            return s.is_null() | ~s.str.contains(r"\p{Changes_When_Lowercased}|^\s|\s$")
+        case "locales":
+            return s.is_null() | ~s.str.contains(r"[\p{Changes_When_Lowercased}_\s]")
+        case "entity_key_value":
+            matrix = pl.col("EntityType") == "Product|DimensionMatrix"
+            ordered = pl.when(matrix).then(s).str.contains(_CANONICAL_MATRIX).fill_null(True)
+            return s.is_null() | (~s.str.contains(_EDGE_SPACE) & ordered)
+        case _:
+            return None
+
+
+def canonicalize(frame: pl.DataFrame, kind: Kind, only: Collection[str] | None = None
+                 ) -> tuple[pl.DataFrame, frozenset[str]]:
+    """Every known column (or those in ``only``) takes its canonical spelling (empty cells are already null).
 
     Also returns the columns whose values were all canonical already: their probe is exactly
     the schema's format check, so validation need not run that check again.
     """
     names = set(frame.columns)
-    cols = [c for c in kind.columns if c.name in names and c.token
+    cols = [c for c in kind.columns if c.name in names and c.token and (only is None or c.name in only)
             and (c.token != "entity_key_value" or "EntityType" in names)]
     probes = {c.name: e for c in cols if (e := canonical_probe(c)) is not None}
     done = frame.select(**probes).row(0, named=True) if probes and frame.height else {}

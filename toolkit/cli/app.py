@@ -8,7 +8,7 @@ import traceback
 import click
 
 from toolkit import __version__
-from toolkit.cli import demo, fmt, schema, validate
+from toolkit.cli import demo, diff, fmt, merge, schema, validate
 from toolkit.errors import OmmError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -34,7 +34,8 @@ def cli(ctx: click.Context, workspace: str | None, quiet: bool, debug: bool) -> 
     ctx.obj = {"workspace": workspace, "quiet": quiet, "debug": debug}
 
 
-for command in (validate.command, fmt.command, schema.command, demo.command):
+for command in (validate.command, fmt.command, schema.command, diff.diff_command, diff.patch_command, merge.command,
+                demo.command):
     cli.add_command(command)
 
 

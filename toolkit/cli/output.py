@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 
-def data(text: str) -> None:
-    """Write rendered data to stdout as is."""
+def data(text: str | bytes) -> None:
+    """Write rendered data (text, or bytes such as a manifest) to stdout as is."""
     if text:
         click.echo(text, nl=False)
 

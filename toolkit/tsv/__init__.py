@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import mmap
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -58,13 +59,15 @@ class Manifest:
         return pl.int_range(2, self.frame.height + 2, eager=True).alias("line")
 
 
-def read_manifest_bytes(raw: bytes, name: str, kind: str | None = None, *, strict: bool = True) -> Manifest:
+def read_manifest_bytes(raw: bytes, name: str, kind: str | None = None, *, strict: bool = True,
+                        canonical: Collection[str] | None = None) -> Manifest:
     """Read manifest bytes; ``name`` is used in messages and for kind detection."""
     decoded = decode(raw, name)
-    return _finish(parse(decoded.data, name), decoded, name, kind, strict)
+    return _finish(parse(decoded.data, name), decoded, name, kind, strict, canonical)
 
 
-def _finish(parsed: Parsed, decoded: Decoded, name: str, kind: str | None, strict: bool) -> Manifest:
+def _finish(parsed: Parsed, decoded: Decoded, name: str, kind: str | None, strict: bool,
+            canonical: Collection[str] | None = None) -> Manifest:
     problems = tuple(sorted(decoded.problems + parsed.problems))
     if strict and problems:
         first = problems[0]
@@ -72,23 +75,26 @@ def _finish(parsed: Parsed, decoded: Decoded, name: str, kind: str | None, stric
         raise ManifestStructureError(f"{first.file}: line {first.line}: {first.message}{more}",
                                      "fix the file, or run omm validate to list every problem", problems)
     k = get_kind(kind or detect_kind(parsed.header, name))
-    frame, clean = canonicalize(parsed.frame, k)
+    frame, clean = canonicalize(parsed.frame, k, canonical)
     return Manifest(name, k, frame, parsed.header, parsed.lines, decoded.encoding, problems, clean, parsed.frame)
 
 
-def read_manifest(path: str | Path, kind: str | None = None, *, strict: bool = True) -> Manifest:
+def read_manifest(path: str | Path, kind: str | None = None, *, strict: bool = True,
+                  canonical: Collection[str] | None = None) -> Manifest:
     """Read a manifest file. With ``strict`` a structurally broken file raises; otherwise its
-    broken lines are left out and listed in ``Manifest.problems``."""
+    broken lines are left out and listed in ``Manifest.problems``. ``canonical`` limits the
+    canonical spelling to those columns (the rest stay as written), for callers such as diff
+    that canonicalize the few rows they look at."""
     p = Path(path)
     try:
         with p.open("rb") as fh:
             head = fh.read(4)
             if len(head) == 0 or head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _looks_utf16(fh, head):
-                return read_manifest_bytes(head + fh.read(), str(path), kind, strict=strict)
+                return read_manifest_bytes(head + fh.read(), str(path), kind, strict=strict, canonical=canonical)
             # Plain UTF-8: map the file for the byte checks and let Polars read it from disk.
             with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
                 decoded = Decoded(b"", "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8", ())
-                return _finish(parse(mm, str(path), source=str(p)), decoded, str(path), kind, strict)
+                return _finish(parse(mm, str(path), source=str(p)), decoded, str(path), kind, strict, canonical)
     except FileNotFoundError:
         raise InputError(f"{p}: no such file", "check the path") from None
     except IsADirectoryError:
