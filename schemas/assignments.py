@@ -18,7 +18,7 @@ ENTITY_TYPE_SYNONYMS = {"Master": "Product|Master", "Variant": "Product|Variant"
 ENTITY_KEYS = ("EntityId", "EntityId|DimensionMatrix", "EntityId|SwatchType|SwatchId", "ProductNumber",
                "RecordId", "CategoryID")
 MEDIA_GROUPS = ("Primary", "Additional")
-STATE = "EntityAssignmentCurrentPublishState"
+STATE = f.ASSIGNMENT_STATE
 SET_KEY = ["EntityType", "EntityKeyValue", "EntityChannel", "EntityLocale", "CatalogNumber"]
 ROW_KEY = [*SET_KEY, "MediaGroup", "InternalMediaId", "MediaPurpose", "SwatchGroup", "SwatchDimension", STATE]
 # Written order: set by set, each set's items as its gallery shows them, then the rest of the key.

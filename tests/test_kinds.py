@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.helpers import PYTHON, REPO
 from toolkit.errors import KindError
 from toolkit.kinds import KIND_NAMES, default_file, detect_kind, get_kind
 from toolkit.tsv import read_manifest_bytes
@@ -188,3 +189,25 @@ def test_column_lookup() -> None:
     c = k.column("MediaType")
     assert c is not None and (c.type, c.token, c.required, c.nullable) == ("string", "enum", True, False)
     assert k.column("NoSuchColumn") is None
+
+
+def test_kinds_json_is_current() -> None:
+    """schemas/kinds.json is what the Pandera models say; after changing a schema run
+    ``python -m toolkit.kinds`` to rewrite it."""
+    from toolkit.kinds import DESCRIPTIONS, descriptions_text
+
+    on_disk = (REPO / "schemas" / DESCRIPTIONS).read_text(encoding="utf-8")
+    assert on_disk == descriptions_text(), "schemas/kinds.json is stale: run python -m toolkit.kinds"
+
+
+@pytest.mark.parametrize("command", [["diff", "fixtures/diff/old", "fixtures/diff/new", "--stat"],
+                                     ["fmt", "--check", "fixtures/workspace"],
+                                     ["merge", "fixtures/merge/assets-ours.tsv", "fixtures/merge/assets-theirs.tsv",
+                                      "--plan", "--on-conflict", "keep"]])
+def test_reading_diffing_and_merging_never_import_pandera(command: list[str]) -> None:
+    import subprocess
+
+    code = ("import sys\nfrom toolkit.cli.app import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+            "print('pandera' in sys.modules, file=sys.stderr)\n")
+    done = subprocess.run([PYTHON, "-c", code, *command], cwd=REPO, capture_output=True, text=True)
+    assert done.stderr.strip().splitlines()[-1] == "False", done.stderr

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import polars as pl
 
-from schemas.fields import NEUTRAL, UUID
+from schemas.patterns import NEUTRAL, UUID
 from toolkit.findings import Finding, findings_from
 from toolkit.tsv import Manifest
 

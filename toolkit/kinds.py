@@ -1,15 +1,21 @@
 """The registry of manifest kinds: kind → schema, key, canonical column order, file name.
 
-Detection and names live here without importing Pandera, so ``omm --help`` stays fast; the
-schema module of a kind is imported only when :func:`get_kind` is called.
+Detection and names live here without importing Pandera, so ``omm --help`` stays fast. What a
+kind's columns, key and order are comes from ``schemas/kinds.json``, generated from the Pandera
+models (``python -m toolkit.kinds``; a test keeps it current), so reading, formatting, diffing
+and merging never import Pandera either; the model and its rules load on first use (validation).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
+import json
+import sys
 from dataclasses import dataclass
 from functools import cache
-from pathlib import PurePath
+from importlib.resources import files
+from pathlib import Path, PurePath
 from typing import Any
 
 from toolkit.errors import KindError
@@ -78,12 +84,24 @@ class Kind:
     file: str | None
     key: tuple[str, ...]
     columns: tuple[Column, ...]
-    rules: dict[str, Any]  # name → schemas.fields.Rule
     unique: tuple[str, ...]  # Config.unique, checked by Pandera itself
     set_key: tuple[str, ...]
     sort: tuple[str, ...]  # the order rows are written in: the key, unless the schema says otherwise
-    derived: dict[str, Any]  # helper columns the rules read (name → Polars expression)
-    model: Any
+
+    @property
+    def model(self) -> Any:
+        """The Pandera DataFrameModel (imports Pandera on first use)."""
+        return _schema(self.name)[0]
+
+    @property
+    def rules(self) -> dict[str, Any]:
+        """Cross-row rules: name → schemas.fields.Rule."""
+        return _schema(self.name)[1]
+
+    @property
+    def derived(self) -> dict[str, Any]:
+        """Helper columns the rules read: name → Polars expression."""
+        return _schema(self.name)[2]
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -121,25 +139,59 @@ def _column(name: str, col: Any) -> Column:
 
 
 @cache
+def _schema(name: str) -> tuple[Any, dict[str, Any], dict[str, Any]]:
+    module, model_name, _ = _REGISTRY[name]
+    model = getattr(importlib.import_module(module), model_name)
+    meta = model.Config.metadata
+    return model, dict(meta.get("rules", {})), dict(meta.get("derived", {}))
+
+
+def describe(name: str) -> dict[str, Any]:
+    """A kind's description, computed from its Pandera model (what kinds.json stores)."""
+    model = _schema(name)[0]
+    schema = model.to_schema()
+    meta = model.Config.metadata
+    return {
+        "file": _REGISTRY[name][2],
+        "key": list(meta["key"]),
+        "columns": [dataclasses.asdict(_column(n, c)) for n, c in schema.columns.items()],
+        "unique": list(getattr(model.Config, "unique", None) or ()),
+        "set_key": list(meta.get("set_key", ())),
+        "sort": list(meta.get("sort", meta["key"])),
+    }
+
+
+DESCRIPTIONS = "kinds.json"
+
+
+def descriptions_text() -> str:
+    """kinds.json as it should read for the current schemas."""
+    return json.dumps({k: describe(k) for k in KIND_NAMES}, indent=1, ensure_ascii=False) + "\n"
+
+
+@cache
+def _descriptions() -> dict[str, Any]:
+    return json.loads(files("schemas").joinpath(DESCRIPTIONS).read_text(encoding="utf-8"))
+
+
+def _tuples(value: Any) -> Any:
+    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
+
+
+@cache
 def get_kind(name: str) -> Kind:
     """The kind called ``name``; raises :class:`KindError` naming the known kinds."""
     if name not in _REGISTRY:
         raise KindError(f"unknown manifest kind {name!r}", f"use one of: {', '.join(KIND_NAMES)}")
-    module, model_name, file = _REGISTRY[name]
-    model = getattr(importlib.import_module(module), model_name)
-    schema = model.to_schema()
-    meta = model.Config.metadata
+    d = _descriptions()[name]
     return Kind(
         name=name,
-        file=file,
-        key=tuple(meta["key"]),
-        columns=tuple(_column(n, c) for n, c in schema.columns.items()),
-        rules=dict(meta.get("rules", {})),
-        unique=tuple(getattr(model.Config, "unique", None) or ()),
-        set_key=tuple(meta.get("set_key", ())),
-        sort=tuple(meta.get("sort", meta["key"])),
-        derived=dict(meta.get("derived", {})),
-        model=model,
+        file=d["file"],
+        key=tuple(d["key"]),
+        columns=tuple(Column(**{k: _tuples(v) for k, v in c.items()}) for c in d["columns"]),
+        unique=tuple(d["unique"]),
+        set_key=tuple(d["set_key"]),
+        sort=tuple(d["sort"]),
     )
 
 
@@ -160,3 +212,10 @@ def detect_kind(header: list[str] | tuple[str, ...], path: str | PurePath | None
 def default_file(name: str) -> str | None:
     """Where a kind's manifest lives inside a tenant, if it has a fixed place."""
     return _REGISTRY[name][2] if name in _REGISTRY else None
+
+
+if __name__ == "__main__":
+    # python -m toolkit.kinds: rewrite schemas/kinds.json after changing a schema.
+    target = Path(__file__).resolve().parent.parent / "schemas" / DESCRIPTIONS
+    target.write_text(descriptions_text(), encoding="utf-8")
+    print(f"wrote {target}", file=sys.stderr)

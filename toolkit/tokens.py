@@ -13,7 +13,7 @@ from collections.abc import Collection
 
 import polars as pl
 
-from schemas.fields import DIMENSIONS, NEUTRAL, TIMESTAMP_CANONICAL
+from schemas.patterns import DIMENSIONS, NEUTRAL, TIMESTAMP_CANONICAL
 from toolkit.kinds import Column, Kind
 
 _TRUE = ("true", "yes", "y", "1")

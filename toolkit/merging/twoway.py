@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from schemas.patterns import ASSIGNMENT_STATE
 from toolkit.merging import conflicts
 from toolkit.merging.frames import KEEP, OURS, THEIRS, UNRESOLVED, cell, differs, later, merged, present, timestamp
 from toolkit.merging.inputs import Inputs
@@ -24,9 +25,7 @@ def _unit(inp: Inputs) -> list[pl.Expr]:
     non-key column — possible with --key — is read from whichever side holds the row)."""
     if inp.kind.name != "assignments":
         return [pl.col(c) for c in inp.key]
-    from schemas.assignments import STATE
-
-    names = [*inp.kind.set_key, STATE]
+    names = [*inp.kind.set_key, ASSIGNMENT_STATE]
     return [pl.col(c) if c in inp.key else pl.coalesce(cell(OURS, c), cell(THEIRS, c)) for c in names
             if c in inp.key or c in inp.values]
 
