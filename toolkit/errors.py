@@ -65,3 +65,17 @@ class ValidationFailed(OmmError):
     """Validation found failures (exit 1, like a diff that found differences)."""
 
     exit_code = 1
+
+
+class TenantBusyError(OmmError):
+    """Another process holds the tenant's writer lock (SPEC §7: one writer per tenant).
+
+    ``holder`` is the :class:`toolkit.store.lock.LockHolder` found beside the lock, or None when the
+    holder could not be identified. Exit code 2, like any input that cannot be used right now.
+    """
+
+    exit_code = 2
+
+    def __init__(self, message: str, hint: str | None = None, holder: object | None = None) -> None:
+        super().__init__(message, hint)
+        self.holder = holder

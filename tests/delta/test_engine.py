@@ -163,3 +163,15 @@ def test_streaming_refuses_short_rows(tmp_path: Path) -> None:
         file_diff(a, b, low_memory=True)
     with pytest.raises(InputError, match="line 4"):
         file_diff(a, b, low_memory=False)
+
+
+def test_low_memory_reads_quoted_and_utf16_files_whole(tmp_path: Path) -> None:
+    from toolkit.delta.sides import streamable
+
+    quoted = write(tmp_path / "q.tsv", 'ProductNumber\tProductName\n1000\t"A\ttab"\n')
+    plain = write(tmp_path / "p.tsv", "ProductNumber\tProductName\n1000\tA\ttab\n".replace("A\ttab", "A tab"))
+    utf16 = write(tmp_path / "u.tsv", "ProductNumber\tProductName\n1000\tA tab\n", "utf-16-le")
+    assert (streamable(quoted), streamable(plain), streamable(utf16)) == (False, True, False)
+    d = file_diff(quoted, plain, kind="products", low_memory=True)
+    assert d.rows() == [{"op": "changed", "key": {"ProductNumber": "1000"}, "changes": {"ProductName": ["A\ttab", "A tab"]}}]
+    assert file_diff(utf16, plain, kind="products", low_memory=True).equal

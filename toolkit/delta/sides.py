@@ -9,7 +9,6 @@ hashed as written and canonicalized only in the rows whose hashes differ (most r
 
 from __future__ import annotations
 
-import mmap
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,7 @@ from toolkit.errors import InputError, ManifestStructureError
 from toolkit.kinds import Kind, detect_kind, get_kind
 from toolkit.tokens import absent_value, canonicalize, spelled_canonically
 from toolkit.tsv import Manifest, read_manifest
-from toolkit.tsv.parse import count_byte, has_quoted_fields, read_header
+from toolkit.tsv.parse import has_quoted_fields, read_header
 
 from .result import LINE
 
@@ -127,15 +126,22 @@ class StreamSide:
 
     def _prove_rows(self, rows: int) -> None:
         # A short row reads as nulls at its end; only the tab count tells it from empty cells.
-        with open(self.path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-            if count_byte(mm, b"\t") != (len(self.header) - 1) * (rows + 1):
-                raise _structure_error(self.path)
+        # Read in chunks, not mapped: a mapped 3 GB file would count as resident memory.
+        tabs = 0
+        with open(self.path, "rb") as fh:
+            while chunk := fh.read(1 << 24):
+                tabs += chunk.count(b"\t")
+        if tabs != (len(self.header) - 1) * (rows + 1):
+            raise _structure_error(self.path)
 
     def rows(self, idx: pl.Series, union: tuple[str, ...]) -> pl.DataFrame:
         order = pl.DataFrame({IDX: idx.cast(pl.UInt32)})
-        picked = (self._scan().join(order.lazy(), on=IDX, how="semi")
-                  .with_columns((pl.col(IDX).cast(pl.Int64) + 2).alias(LINE))
-                  .collect(engine="streaming"))
+        # The cast to Categorical copies each kept value out of the chunk it was read in; kept
+        # as strings, a few rows of every chunk would hold the whole file in memory.
+        picked = (self._scan().filter(pl.col(IDX).is_in(order.get_column(IDX).implode()))
+                  .with_columns(pl.col(self.header).cast(pl.Categorical))
+                  .collect(engine="streaming")
+                  .with_columns(pl.col(self.header).cast(pl.String), (pl.col(IDX).cast(pl.Int64) + 2).alias(LINE)))
         aligned = order.join(picked, on=IDX, how="left", maintain_order="left").drop(IDX)
         return _canonical_rows(aligned, union, self.kind)
 
@@ -151,8 +157,14 @@ def streamable(path: Path) -> bool:
         head = fh.read(4)
         if not head or head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
             return False
-        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-            return not has_quoted_fields(mm)  # type: ignore[arg-type]
+        # Read in chunks rather than mapped: mapping would count the whole file as resident.
+        fh.seek(0)
+        last = b"\n"  # a quote opening the file opens a field too
+        while chunk := fh.read(1 << 24):
+            if has_quoted_fields(last + chunk):
+                return False
+            last = chunk[-1:]
+    return True
 
 
 def should_stream(paths: list[Path]) -> bool:
