@@ -20,7 +20,7 @@ from toolkit.integrity import tenant_findings
 from toolkit.kinds import Column, Kind, get_kind
 from toolkit.screening import passes_in_memory, prepared, screen_file
 from toolkit.tsv import Manifest, read_manifest
-from toolkit.workspace import REQUIRED_MANIFESTS, looks_like_tenant, tenant_at
+from toolkit.workspace import REQUIRED_MANIFESTS, looks_like_tenant, tenant_at, tenant_ids
 
 _FINDING_SCHEMA = {"row": pl.Int64, "column": pl.String, "rule": pl.String, "value": pl.String,
                    "message": pl.String, "order": pl.Int64}
@@ -196,7 +196,7 @@ def validate(paths: list[str | Path] | tuple[str | Path, ...], kind: str | None 
             findings += _file(p, kind, screen=True)[1]
             continue
         if (p / "tenants").is_dir():
-            roots = sorted(d for d in (p / "tenants").iterdir() if d.is_dir())
+            roots = [p / "tenants" / t for t in tenant_ids(p)]
         elif looks_like_tenant(p):
             roots = [p]
         else:

@@ -15,6 +15,12 @@ TENANT_ID = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$")
 TENANT_MANIFESTS: tuple[tuple[str, str], ...] = tuple((k, f) for k in KIND_NAMES if (f := default_file(k)))
 REQUIRED_MANIFESTS = ("channels.tsv", "settings.tsv", "cms/media.tsv", "cms/assignments.tsv",
                       "hq/products.tsv", "hq/categories.tsv")
+# What ``omm tenant init`` creates (SPEC §2): the input and store manifests, header only, and the
+# directories for blobs and history. Sync outputs (hq/media_assignments.tsv, csu/, search/) are
+# made by sync, so that their absence means "never synced".
+INIT_KINDS = ("channels", "settings", "assets", "assignments", "publish_groups", "products", "categories", "jobs")
+INIT_DIRS = ("cms/blobs", "cms/history")
+TENANTS_DIR = "tenants"
 
 
 def resolve_workspace(given: str | os.PathLike[str] | None = None) -> Path:
@@ -53,6 +59,15 @@ def tenant(workspace: Path, tenant_id: str) -> Tenant:
     if not root.is_dir():
         raise WorkspaceError(f"no tenant {tenant_id!r} in {workspace}", "create it with: omm tenant init " + tenant_id)
     return Tenant(tenant_id, root)
+
+
+def tenant_ids(workspace: Path) -> list[str]:
+    """The ids of the tenants of a workspace, sorted. Directories whose name is not a tenant id
+    (a dot directory such as an unfinished ``omm tenant init``) are not tenants."""
+    root = workspace / TENANTS_DIR
+    if not root.is_dir():
+        return []
+    return sorted(d.name for d in root.iterdir() if d.is_dir() and TENANT_ID.match(d.name))
 
 
 def looks_like_tenant(path: Path) -> bool:

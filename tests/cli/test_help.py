@@ -7,7 +7,7 @@ import pytest
 from tests.helpers import PYTHON, REPO, run_omm
 from toolkit import __version__
 
-COMMANDS = ["validate", "fmt", "schema", "diff", "patch", "merge", "demo"]
+COMMANDS = ["validate", "fmt", "schema", "diff", "patch", "merge", "export", "tenant", "settings", "demo"]
 
 
 @pytest.mark.parametrize("args", [[], *([c] for c in COMMANDS)], ids=["root", *COMMANDS])
@@ -25,7 +25,7 @@ def test_root_help_lists_commands_and_global_options(run_cli) -> None:
         assert word in out
 
 
-@pytest.mark.parametrize("command", ["validate", "fmt", "schema", "diff", "patch", "merge"])
+@pytest.mark.parametrize("command", ["validate", "fmt", "schema", "diff", "patch", "merge", "settings"])
 def test_data_commands_take_format(run_cli, command: str) -> None:
     assert "--format" in run_cli([command, "--help"])[1]
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from toolkit.errors import TenantBusyError, UsageError
+from toolkit.errors import TenantBusyError, UsageError, WorkspaceError
 
 STATE_DIR = ".omm"  # the store's own directory inside a tenant: lock, holder record, transactions
 LOCK_FILE = "lock"
@@ -121,7 +121,11 @@ def tenant_lock(root: Path, tenant_id: str, *, wait: float = 0, command: str = "
     if wait != wait:  # NaN
         raise UsageError("--wait must be a number of seconds")
     state = root / STATE_DIR
-    state.mkdir(parents=True, exist_ok=True)
+    try:
+        state.mkdir(exist_ok=True)  # never parents=True: that would bring a removed tenant back
+    except FileNotFoundError:
+        raise WorkspaceError(f"tenant {tenant_id} does not exist (no directory {root})",
+                             f"create it with: omm tenant init {tenant_id}") from None
     lock = _make_lock(state / LOCK_FILE)
     try:
         lock.acquire(timeout=wait if wait >= 0 else -1, poll_interval=0.05 if wait < 1 else 0.1)

@@ -211,13 +211,18 @@ class Transaction:
             raise
         _crash_point("committed")
         self._state = "committed"
+        self.result = CommitResult(self.id, changes)
         try:
             _apply(self.root, self.dir, ops, verify=False)
+        except KeyboardInterrupt:
+            # Past the commit point the change has happened: finish it (idempotent) before honouring
+            # Ctrl-C, so no reader sees a half-applied tenant; txn.result says it was committed.
+            _apply(self.root, self.dir, ops, verify=False)
+            raise
         except OSError as exc:
             raise WorkspaceError(f"the change to {self.root.name} was committed but could not be applied fully "
                                  f"({exc.strerror or exc})",
                                  "fix the cause; the next omm command that changes this tenant completes it") from exc
-        self.result = CommitResult(self.id, changes)
         return self.result
 
     def discard(self) -> None:
@@ -225,6 +230,9 @@ class Transaction:
         if self._state == "committed":
             return
         self._state = "discarded"
+        # The journal goes first: were this removal itself interrupted, what is left must read as
+        # "not committed" (rolled back), never as a journal whose staged files are half deleted.
+        (self.dir / JOURNAL).unlink(missing_ok=True)
         shutil.rmtree(self.dir, ignore_errors=True)
 
     # -- internals ---------------------------------------------------------------------------
