@@ -31,7 +31,8 @@ def test_demo_cli_walks_every_step(run_cli, tmp_path) -> None:
     steps = [line for line in out.splitlines() if line[:1] in ("✓", "✗")]
     assert steps and all(line.startswith("✓ ") for line in steps), steps
     assert [line.split(" ", 2)[1] for line in steps] == [f"{i}." for i in range(1, len(steps) + 1)]
-    for words in ("Validate both tenants", "canonical form", "manifest kinds", "broken manifest"):
+    for words in ("Validate both tenants", "canonical form", "manifest kinds", "broken manifest", "Diff two tenants",
+                  "patch it back", "Three-way merge"):
         assert any(words in line for line in steps), words
     assert f"$ omm validate {target}" in out
     assert f"$ omm fmt --check {target}" in out
@@ -54,6 +55,11 @@ def test_run_demo_result(tmp_path) -> None:
     assert fmt_step.output == (f"{n} manifests checked, 0 not canonical",)
     bad_step = next(s for t, s in by_title.items() if "broken manifest" in t)
     assert bad_step.output[-1].startswith("✗ ") and "errors in 1 of 1 files" in bad_step.output[-1]
+    patch_step = next(s for t, s in by_title.items() if "patch it back" in t)
+    assert patch_step.output[-1].endswith("equals NEW canonically: True")
+    merge_step = next(s for t, s in by_title.items() if "Three-way merge" in t)
+    assert merge_step.output == ("7 rows; 4 keys from ours, 4 from theirs; 2 conflicts decided by --on-conflict "
+                                 "latest → merged-media.tsv",)
     # the copied tenants are valid
     assert validate([tmp_path / "ws"]).valid
 

@@ -94,8 +94,52 @@ def _schema_step() -> DemoStep:
     return DemoStep(f"Describe the {len(kinds)} manifest kinds", "omm schema", (*lines, "…"))
 
 
+def _diff_step(ws: Path) -> DemoStep:
+    from toolkit.delta import diff
+    from toolkit.render.diff import text
+
+    dev, prod = ws / "tenants" / "contoso-dev", ws / "tenants" / "contoso-prod"
+    result = diff(dev, prod, ignore=["EntityLastModifiedOn"])
+    lines = tuple(text(result, stat=True).splitlines())
+    return DemoStep("Diff two tenants manifest by manifest (keyed, cell level)",
+                    f"omm diff {dev} {prod} --stat --ignore EntityLastModifiedOn", lines, not result.equal)
+
+
+def _patch_step(ws: Path) -> DemoStep:
+    from toolkit.delta import diff_files, patch, to_frame
+    from toolkit.tsv import manifest_bytes, read_manifest
+
+    old, new = FIXTURES / "diff" / "old" / "cms" / "assignments.tsv", FIXTURES / "diff" / "new" / "cms" / "assignments.tsv"
+    changes, out = ws / "changes.tsv", ws / "patched.tsv"
+    d = diff_files(old, new)
+    changes.write_bytes(manifest_bytes(to_frame(d), "diff"))
+    result = patch(old, changes, out)
+    same = out.read_bytes() == manifest_bytes(read_manifest(new))
+    lines = (f"diff: {d.summary.changed} changed, {d.summary.added} added, {d.summary.removed} removed rows "
+             f"(CRLF, reordered columns and 'Neutral' spellings in NEW are no difference)",
+             f"patch: {result.changed} changed, {result.added} added, {result.removed} removed → {out.name}; "
+             f"equals NEW canonically: {same}")
+    return DemoStep("Make a diff manifest and patch it back", f"omm diff OLD NEW --format tsv -o {changes.name} && "
+                    f"omm patch OLD {changes.name} -o {out.name}", lines, same)
+
+
+def _merge_step(ws: Path) -> DemoStep:
+    from toolkit.merging import merge
+
+    m = FIXTURES / "merge"
+    out = ws / "merged-media.tsv"
+    result = merge(m / "assets-ours.tsv", m / "assets-theirs.tsv", m / "assets-base.tsv", out=out,
+                   on_conflict="latest")
+    s = result.summary
+    lines = (f"{s.rows} rows; {s.taken_ours} keys from ours, {s.taken_theirs} from theirs; "
+             f"{s.conflicts} conflicts decided by --on-conflict latest → {out.name}",)
+    return DemoStep("Three-way merge of two edits of one export", "omm merge ours.tsv theirs.tsv --base base.tsv "
+                    f"--on-conflict latest -o {out.name}", lines, out.is_file())
+
+
 def run_demo(target: Path | None = None) -> DemoResult:
     """Copy the fixture workspace to ``target`` (a new temporary directory by default) and run the story."""
     ws = _prepare(target)
-    steps = (_validate_step(ws), _fmt_step(ws), _spreadsheet_step(ws), _schema_step(), _bad_step(ws))
+    steps = (_validate_step(ws), _fmt_step(ws), _spreadsheet_step(ws), _schema_step(), _bad_step(ws),
+             _diff_step(ws), _patch_step(ws), _merge_step(ws))
     return DemoResult(ws, steps)
