@@ -72,19 +72,23 @@ def compare(a: Side, b: Side, *, key: Iterable[str] | None = None, ignore: Itera
     compared = tuple(c for c in union if c not in ignored)
     ha, hb = _hashes(a, b, union, keys, compared)
     same, cand, gone, came = _classify(ha, hb)
-    before = a.rows(cand.get_column(IDX), union)
-    after = b.rows(cand.get_column(f"{IDX}_new"), union)
+    # One fetch per side (a streamed side rescans its file for each fetch): candidates, then one-sided rows.
+    n = cand.height
+    old_rows = a.rows(pl.concat([cand.get_column(IDX), gone]), union)
+    new_rows = b.rows(pl.concat([cand.get_column(f"{IDX}_new"), came]), union)
+    before, after = old_rows.head(n), new_rows.head(n)
     differs = _differs(before, after, compared)
     moved = ~_equal(before, after, keys)  # two keys whose hashes collided across the files
     changed = differs & ~moved
-    added = pl.concat([b.rows(came, union), after.filter(moved)])
-    removed = pl.concat([a.rows(gone, union), before.filter(moved)])
+    added = pl.concat([new_rows.slice(n), after.filter(moved)])
+    removed = pl.concat([old_rows.slice(n), before.filter(moved)])
     summary = DiffSummary(
         added=added.height, removed=removed.height, changed=int(changed.sum()),
         unchanged=same + int((~differs & ~moved).sum()),
         columns_added=tuple(c for c in b.header if c not in a.header),
         columns_removed=tuple(c for c in a.header if c not in b.header),
     )
+
     def order(frame: pl.DataFrame) -> pl.DataFrame:
         return in_row_order(frame, a.kind.name, keys)
 
