@@ -1,0 +1,62 @@
+"""``omm jobs`` and ``omm jobs show``."""
+
+from __future__ import annotations
+
+import click
+
+from toolkit.cli.output import data, format_option, note
+from toolkit.cli.tenant import workspace_dir
+from toolkit.kinds import get_kind
+
+# Spelled out here (not imported from schemas.jobs) so that ``omm --help`` stays free of pandera.
+# The jobs kind's description, read without Pandera (schemas/kinds.json), so --help stays fast.
+STATUSES = get_kind("jobs").column("Status").enum  # type: ignore[union-attr]
+
+
+@click.group("jobs", invoke_without_command=True)
+@click.option("--tenant", "tenant_id", metavar="TENANT", help="Only this tenant's jobs (default: every tenant).")
+@click.option("--status", type=click.Choice(STATUSES, case_sensitive=False), help="Only jobs in this state.")
+@format_option(("text", "json"))
+@click.pass_context
+def group(ctx: click.Context, tenant_id: str | None, status: str | None, fmt: str) -> None:
+    """The job log (jobs/jobs.tsv of each tenant): every import, export, publish, sync and copy,
+    with its state, row counts and result manifest.
+
+    A job shown InProgress while no process holds the tenant's writer lock was killed or crashed:
+    it is shown Interrupted (and recorded so by the next command that changes the tenant).
+    `jobs show ID` shows one job and lists its files (input, plan, result) under jobs/<id>/.
+
+    \b
+    Examples:
+      omm jobs
+      omm jobs --tenant contoso-dev --status Failed
+      omm jobs --tenant contoso-dev --format json
+      omm jobs show 20261122T102233Z-1a2b3c --tenant contoso-dev
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from toolkit import jobs
+    from toolkit.render import jobs as render
+
+    found = jobs.list_jobs(workspace_dir(), tenant_id, status)
+    data(render.job_list(found, fmt))
+    if not found and fmt == "text":
+        note("no jobs" + (f" with status {status}" if status else "") + (f" in tenant {tenant_id}" if tenant_id else ""))
+
+
+@group.command("show")
+@click.argument("job_id", metavar="ID")
+@click.option("--tenant", "tenant_id", metavar="TENANT", help="The tenant of the job (default: searched in every tenant).")
+@format_option(("text", "json"))
+def show(job_id: str, tenant_id: str | None, fmt: str) -> None:
+    """Show one job: its row of jobs/jobs.tsv and the files under jobs/<id>/.
+
+    \b
+    Examples:
+      omm jobs show 20261122T102233Z-1a2b3c
+      omm jobs show 20261122T102233Z-1a2b3c --tenant contoso-dev --format json
+    """
+    from toolkit import jobs
+    from toolkit.render import jobs as render
+
+    data(render.job_show(jobs.show_job(workspace_dir(), job_id, tenant_id), fmt))
