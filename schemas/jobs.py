@@ -7,14 +7,14 @@ from pandera.typing.polars import Series
 
 from schemas import fields as f
 
-JOB_TYPES = ("Import", "Export", "Publish", "Sync", "Copy")
+JOB_TYPES = ("Import", "Export", "Publish", "Sync", "Copy", "Checkout", "Checkin", "Discard")
 STATUSES = ("Queued", "InProgress", "Succeeded", "CompletedWithErrors", "Failed", "Cancelled", "Interrupted")
 KEY = ["JobId"]
 
 
 class JobsSchema(pa.DataFrameModel):
     JobId: Series[str] = f.pattern(r"^[A-Za-z0-9][A-Za-z0-9._-]*$", "Job id (also its folder name).", required=True, nullable=False)
-    JobType: Series[str] = f.enum(JOB_TYPES, "Import, Export, Publish, Sync or Copy.", required=True, nullable=False)
+    JobType: Series[str] = f.enum(JOB_TYPES, "Import, Export, Publish, Sync, Copy, Checkout, Checkin or Discard.", required=True, nullable=False)
     Tenant: Series[str] = f.pattern(f.TENANT_ID, "Tenant the job ran in.")
     Status: Series[str] = f.enum(STATUSES, "State of the job.", required=True, nullable=False)
     CreatedOn: Series[str] = f.timestamp("When the job was created (UTC).")

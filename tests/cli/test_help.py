@@ -7,7 +7,8 @@ import pytest
 from tests.helpers import PYTHON, REPO, run_omm
 from toolkit import __version__
 
-COMMANDS = ["validate", "fmt", "schema", "diff", "patch", "merge", "export", "tenant", "settings", "jobs", "demo"]
+COMMANDS = ["validate", "fmt", "schema", "diff", "patch", "merge", "export", "tenant", "settings", "checkout", "checkin",
+            "discard", "jobs", "demo"]
 
 
 @pytest.mark.parametrize("args", [[], *([c] for c in COMMANDS)], ids=["root", *COMMANDS])

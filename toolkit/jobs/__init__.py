@@ -1,6 +1,6 @@
 """The job log of a tenant (SPEC §2, §4 jobs, §6 ``omm jobs``, §7): ``jobs/jobs.tsv`` and ``jobs/<id>/``.
 
-A job is one recorded run of an import, export, publish, sync or copy. Commands run their work
+A job is one recorded run of an import, export, publish, sync, copy, checkout, checkin or discard. Commands run their work
 inside :func:`run_job`, which holds the tenant's writer lock for the job's whole life::
 
     from toolkit.jobs import run_job

@@ -164,7 +164,7 @@ def run_job(t: Tenant, job_type: str, *, name: str = "", user: str | None = None
             wait: float = 0, command: str | None = None) -> Iterator[Job]:
     """Run a job in tenant ``t`` under its writer lock, recorded in ``jobs/jobs.tsv`` (module doc).
 
-    ``job_type`` is Import, Export, Publish, Sync or Copy (any case); ``user`` defaults to the
+    ``job_type`` is one of the jobs kind's JobType values (Import, Export, Publish, Sync, Copy, Checkout, Checkin, Discard; any case); ``user`` defaults to the
     login name; ``wait`` as for :func:`toolkit.store.tenant_writer` (raises
     :class:`toolkit.errors.TenantBusyError`). The work staged in ``job.txn`` and the final job row
     are committed together; an exception discards the work and records Cancelled
