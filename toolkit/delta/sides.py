@@ -20,7 +20,7 @@ from toolkit.errors import InputError, ManifestStructureError
 from toolkit.kinds import Kind, detect_kind, get_kind
 from toolkit.tokens import absent_value, canonicalize, spelled_canonically
 from toolkit.tsv import Manifest, read_manifest
-from toolkit.tsv.parse import has_quoted_fields, read_header
+from toolkit.tsv.parse import count_byte_in_file, has_quoted_fields, read_header
 
 from .result import LINE
 
@@ -126,12 +126,7 @@ class StreamSide:
 
     def _prove_rows(self, rows: int) -> None:
         # A short row reads as nulls at its end; only the tab count tells it from empty cells.
-        # Read in chunks, not mapped: a mapped 3 GB file would count as resident memory.
-        tabs = 0
-        with open(self.path, "rb") as fh:
-            while chunk := fh.read(1 << 24):
-                tabs += chunk.count(b"\t")
-        if tabs != (len(self.header) - 1) * (rows + 1):
+        if count_byte_in_file(self.path, b"\t") != (len(self.header) - 1) * (rows + 1):
             raise _structure_error(self.path)
 
     def rows(self, idx: pl.Series, union: tuple[str, ...]) -> pl.DataFrame:
