@@ -129,3 +129,14 @@ def test_formatting_a_copy_of_the_workspace_changes_nothing(tmp_path) -> None:
     before = {p: p.read_bytes() for p in ws.rglob("*.tsv")}
     format_paths([ws])
     assert {p: p.read_bytes() for p in ws.rglob("*.tsv")} == before
+
+
+def test_hidden_directories_below_a_named_one_are_left_out(tmp_path) -> None:
+    (tmp_path / "tenants" / ".init-x" / "cms").mkdir(parents=True)
+    (tmp_path / "tenants" / "t1" / ".omm").mkdir(parents=True)
+    for rel in ("tenants/.init-x/cms/media.tsv", "tenants/t1/.omm/staged.tsv", "tenants/t1/settings.tsv"):
+        (tmp_path / rel).write_text("Name\tValue\n")
+    assert manifest_files([tmp_path]) == [tmp_path / "tenants" / "t1" / "settings.tsv"]
+    # named explicitly, a file in a hidden directory is still formatted
+    hidden = tmp_path / "tenants" / "t1" / ".omm" / "staged.tsv"
+    assert manifest_files([hidden]) == [hidden]

@@ -36,12 +36,14 @@ class FormatResult:
 
 
 def manifest_files(paths: list[str | Path] | tuple[str | Path, ...]) -> list[Path]:
-    """The .tsv files named, directories searched recursively, in a stable order."""
+    """The .tsv files named, directories searched recursively, in a stable order. Hidden
+    directories below a named one (``.omm/`` journals, an unfinished ``tenants/.init-*``) are
+    omm's own workings, not manifests to rewrite."""
     out: list[Path] = []
     for given in paths:
         p = Path(given)
         if p.is_dir():
-            out += sorted(p.rglob("*.tsv"))
+            out += sorted(f for f in p.rglob("*.tsv") if not any(part.startswith(".") for part in f.relative_to(p).parts))
         elif p.exists():
             out.append(p)
         else:
