@@ -15,6 +15,7 @@ from pathlib import Path
 import polars as pl
 
 from toolkit.errors import InputError, UsageError
+from toolkit.keys import first_duplicate
 from toolkit.kinds import Kind, detect_kind, get_kind
 
 from .result import LINE, DiffSummary, ManifestDiff, in_row_order
@@ -142,16 +143,13 @@ def _collides(side: Side, hashes: pl.DataFrame, union: tuple[str, ...], keys: tu
     if hashes.get_column("k").n_unique() == hashes.height:
         return False
     dup = hashes.filter(pl.col("k").is_duplicated())
-    rows = side.rows(dup.get_column(IDX), union)
-    groups = (rows.group_by(list(keys), maintain_order=True).agg(pl.col(LINE).sort())
-              .filter(pl.col(LINE).list.len() > 1))
-    if not groups.height:
+    found = first_duplicate(side.rows(dup.get_column(IDX), union), keys, LINE)
+    if found is None:
         return True
-    first = groups.row(0, named=True)
-    shown = ", ".join(f"{k}={first[k] if first[k] is not None else ''}" for k in keys)
-    lines = first[LINE]
+    shown = ", ".join(f"{k}={'' if v is None else v}" for k, v in found.values.items())
+    lines = found.lines
     where = " and ".join(str(n) for n in lines[:2]) + (f" (and {len(lines) - 2} more)" if len(lines) > 2 else "")
-    more = f"; {groups.height - 1} more keys are duplicated" if groups.height > 1 else ""
+    more = f"; {found.others} more keys are duplicated" if found.others else ""
     raise InputError(f"{side.path}: duplicate key ({shown}) on lines {where}{more}",
                      "make each key unique, or pass --key with columns that identify one row",
                      rule="duplicate_key")

@@ -14,6 +14,7 @@ from typing import Any
 import polars as pl
 
 from toolkit.errors import InputError
+from toolkit.keys import first_duplicate
 from toolkit.kinds import get_kind
 from toolkit.tokens import absent_value
 from toolkit.tsv import read_manifest, write_manifest
@@ -88,12 +89,10 @@ def _check_columns(old: str, header: tuple[str, ...], d: DiffRecords) -> None:
 
 
 def _check_unique(old: str, frame: pl.DataFrame, key: tuple[str, ...]) -> None:
-    dup = frame.filter(pl.struct(list(key)).is_duplicated()).sort(OLD_LINE)
-    if dup.height:
-        first = dup.row(0, named=True)
-        lines = dup.filter(pl.all_horizontal(pl.col(k).eq_missing(first[k]) for k in key)).get_column(OLD_LINE)
-        raise InputError(f"{old}: duplicate key ({_key_text(first, key)}) on lines "
-                         f"{' and '.join(map(str, lines.to_list()[:2]))}",
+    dup = first_duplicate(frame, key, OLD_LINE)
+    if dup is not None:
+        raise InputError(f"{old}: duplicate key ({_key_text(dup.values, key)}) on lines "
+                         f"{' and '.join(map(str, dup.lines[:2]))}",
                          "make each key unique before patching", rule="duplicate_key")
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from toolkit.errors import InputError, UsageError
+from toolkit.keys import first_duplicate
 from toolkit.kinds import Kind
 from toolkit.merging.frames import BASE, OURS, THEIRS, cell, line
 from toolkit.tsv import Manifest, read_manifest
@@ -103,15 +104,12 @@ def _side(m: Manifest, side: str, key: tuple[str, ...], values: tuple[str, ...])
 
 def _unique(frame: pl.DataFrame, key: tuple[str, ...], side: str, path: str) -> None:
     """Refuse a side that holds a key twice: a merge could not tell which row is meant."""
-    repeated = pl.struct(list(key)).is_duplicated()
-    if not frame.select(repeated.any()).item():
-        return  # the common case, answered without grouping every key
-    dups = (frame.filter(repeated).group_by(list(key))
-            .agg(pl.col(line(side)).sort().alias("lines"), pl.len().alias("n")))
-    first = dups.sort(pl.col("lines").list.first()).row(0, named=True)  # one row: only for the message
-    named = ", ".join(f"{c}={first[c]}" for c in key if first[c] is not None) or "(all key columns empty)"
-    lines = ", ".join(str(n) for n in first["lines"])
-    more = f"; {dups.height - 1} more duplicated keys" if dups.height > 1 else ""
+    dup = first_duplicate(frame, key, line(side))
+    if dup is None:
+        return
+    named = ", ".join(f"{c}={v}" for c, v in dup.values.items() if v is not None) or "(all key columns empty)"
+    lines = ", ".join(str(n) for n in dup.lines)
+    more = f"; {dup.others} more duplicated keys" if dup.others else ""
     raise InputError(f"{_ROLE[side]} {path}: duplicate key {named} on lines {lines}{more}",
                      f"a key must be unique to merge; fix the file (omm validate {path} lists every duplicate)",
                      rule="duplicate_key")
