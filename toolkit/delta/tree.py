@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from toolkit.errors import KindError
+from toolkit.formatting import manifest_files
 
 from .engine import compare, diff
 from .result import FileDiff, TreeDiff
@@ -16,13 +17,9 @@ SKIPPED_DIRS = frozenset({"jobs"})
 
 
 def manifests_under(root: Path) -> set[str]:
-    """Relative paths (forward slashes) of the .tsv files under ``root``, hidden and job files left out."""
-    found = set()
-    for p in root.rglob("*.tsv"):
-        rel = p.relative_to(root)
-        if p.is_file() and not any(part.startswith(".") or part in SKIPPED_DIRS for part in rel.parts):
-            found.add(rel.as_posix())
-    return found
+    """Relative paths (forward slashes) of the manifests under ``root`` (as omm fmt finds them), jobs left out."""
+    rels = (p.relative_to(root) for p in manifest_files([root]) if p.is_file())
+    return {r.as_posix() for r in rels if not any(part in SKIPPED_DIRS for part in r.parts)}
 
 
 def diff_trees(old: str | Path, new: str | Path, *, key: Iterable[str] | None = None, ignore: Iterable[str] = (),
