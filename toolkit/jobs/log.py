@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import fcntl
-import os
 import re
 import secrets
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,7 +13,7 @@ from typing import TYPE_CHECKING
 from toolkit.errors import UsageError
 from toolkit.kinds import get_kind
 from toolkit.store import Transaction
-from toolkit.store.lock import LOCK_FILE, STATE_DIR, utc_now
+from toolkit.store.lock import try_lock, utc_now
 from toolkit.workspace import Tenant, tenant_ids
 from toolkit.workspace import tenant as get_tenant
 
@@ -142,25 +139,6 @@ def _records(frame: pl.DataFrame) -> tuple[JobRecord, ...]:
     return tuple(JobRecord.from_row(r) for r in frame.select(COLUMNS).sort("JobId").iter_rows(named=True))
 
 
-@contextmanager
-def _try_lock(root: Path) -> Iterator[bool]:
-    """Try the tenant's writer lock without waiting and without writing anything (no holder
-    record, no lock file created): yields True, holding it, when it was free; False when held."""
-    path = root / STATE_DIR / LOCK_FILE
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except FileNotFoundError:  # no writer ever ran here: nobody holds it
-        yield True
-        return
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # the kind of lock filelock takes
-        except OSError:
-            yield False
-            return
-        yield True
-    finally:
-        os.close(fd)  # releases the flock
 
 
 def read_jobs(t: Tenant) -> tuple[JobRecord, ...]:
@@ -172,7 +150,7 @@ def read_jobs(t: Tenant) -> tuple[JobRecord, ...]:
     frame = _jobs_frame(t.root)
     if not (frame.get_column("Status") == "InProgress").any():
         return _records(frame)
-    with _try_lock(t.root) as free:
+    with try_lock(t.root) as free:
         if not free:  # a writer holds it: its job is really running
             return _records(frame)
         frame = _jobs_frame(t.root)  # again, under the lock: nobody can commit meanwhile

@@ -9,6 +9,7 @@ whom it is waiting for. The record is informative only; the kernel lock is the t
 
 from __future__ import annotations
 
+import fcntl
 import getpass
 import json
 import os
@@ -140,3 +141,23 @@ def tenant_lock(root: Path, tenant_id: str, *, wait: float = 0, command: str = "
         (state / HOLDER_FILE).unlink(missing_ok=True)
         lock.release()
 
+
+@contextmanager
+def try_lock(root: Path) -> Iterator[bool]:
+    """Try the tenant's writer lock without waiting and without writing anything (no holder
+    record, no lock file created): yields True, holding it, when it was free; False when held."""
+    path = root / STATE_DIR / LOCK_FILE
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:  # no writer ever ran here: nobody holds it
+        yield True
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # the kind of lock tenant_lock's filelock takes
+        except OSError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)  # releases the flock
