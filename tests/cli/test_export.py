@@ -19,7 +19,7 @@ import pytest
 
 from tests.helpers import GOLDEN, PYTHON, REPO, WORKSPACE, run_omm
 from tests.test_export import copy_tenant
-from toolkit.cli import export as cli_export
+from toolkit.cli import progress as cli_progress
 from toolkit.tsv import read_manifest, write_manifest
 
 EXPORT = GOLDEN / "export"
@@ -165,22 +165,22 @@ def test_tenant_is_required(tmp_path: Path, run_cli) -> None:
 
 
 def test_no_progress_text_when_stderr_is_not_a_terminal(tmp_path: Path, run_cli, monkeypatch) -> None:
-    monkeypatch.setattr(cli_export, "MIN_PROGRESS", {"read": 0, "write": 0})  # would show even for 32 rows
+    monkeypatch.setattr(cli_progress, "MIN_PROGRESS", {"read": 0, "write": 0})  # would show even for 32 rows
     assert omm_export(run_cli, tmp_path, "assignments", "-o", "out.tsv") == (
         0, "", "exported 32 of 32 assignment rows of contoso-dev → out.tsv\n")
 
 
 def test_progress_is_wired_only_on_a_terminal_without_quiet(tmp_path: Path, run_cli, monkeypatch) -> None:
     seen: list[object] = []
-    real = cli_export.ProgressBars
+    real = cli_progress.ProgressBars
 
     def spy(console: object) -> object:
         bars = real(console)
         seen.append(bars)
         return bars
 
-    monkeypatch.setattr(cli_export, "ProgressBars", spy)
-    monkeypatch.setattr(cli_export, "_is_terminal", lambda: True)
+    monkeypatch.setattr(cli_progress, "ProgressBars", spy)
+    monkeypatch.setattr(cli_progress, "_is_terminal", lambda: True)
     assert omm_export(run_cli, tmp_path, "assets", "-o", "out.tsv")[0] == 0
     assert len(seen) == 1
     assert run_cli(["-q", "--workspace", WORKSPACE, "export", "-t", "contoso-dev", "assets", "-o", "o2.tsv"],
@@ -192,10 +192,10 @@ def test_progress_bars_draw_only_for_large_phases() -> None:
     from rich.console import Console
 
     small, large = io.StringIO(), io.StringIO()
-    with cli_export.ProgressBars(Console(file=small, force_terminal=True, width=80)) as bars:
+    with cli_progress.ProgressBars(Console(file=small, force_terminal=True, width=80)) as bars:
         bars("read", 0, 1000)
         bars("write", 32, 32)
-    with cli_export.ProgressBars(Console(file=large, force_terminal=True, width=80)) as bars:
+    with cli_progress.ProgressBars(Console(file=large, force_terminal=True, width=80)) as bars:
         bars("read", 0, 3 << 20)
         bars("read", 3 << 20, 3 << 20)
         bars("write", 6000, 6000)

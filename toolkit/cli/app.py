@@ -8,7 +8,7 @@ import traceback
 import click
 
 from toolkit import __version__
-from toolkit.cli import checkout, demo, diff, export, fmt, jobs, merge, schema, settings, tenant, validate
+from toolkit.cli import checkout, demo, diff, export, fmt, importing, jobs, merge, schema, settings, tenant, validate
 from toolkit.errors import OmmError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -35,7 +35,7 @@ def cli(ctx: click.Context, workspace: str | None, quiet: bool, debug: bool) -> 
 
 
 for command in (validate.command, fmt.command, schema.command, diff.diff_command, diff.patch_command, merge.command,
-                export.command, tenant.group, settings.command, *checkout.commands, jobs.group, demo.command):
+                importing.command, export.command, tenant.group, settings.command, *checkout.commands, jobs.group, demo.command):
     cli.add_command(command)
 
 

@@ -2,70 +2,16 @@
 
 from __future__ import annotations
 
-import sys
 from contextlib import nullcontext
-from types import TracebackType
-from typing import Any
 
 import click
 
 from toolkit.cli.output import data, format_option, note
+from toolkit.cli.progress import progress_bars
 
 # Kept here as well as in toolkit.export so that --help does not import Polars.
 KINDS = ("assets", "assignments")
 STATES = ("all", "published", "draft")
-# Below these a bar would only flicker: "read" counts bytes (about 4,000 rows), "write" rows.
-MIN_PROGRESS = {"read": 1 << 20, "write": 5_000}
-LABELS = {"read": "reading", "write": "writing"}
-
-
-class ProgressBars:
-    """Turns ``on_progress(phase, done, total)`` calls into rich progress bars on ``console``.
-
-    Nothing is drawn until a phase is big enough to be worth a bar; the bars vanish when done
-    (transient), so the terminal keeps only the summary line.
-    """
-
-    def __init__(self, console: Any) -> None:
-        self.console = console
-        self.progress: Any = None
-        self.tasks: dict[str, Any] = {}
-
-    def __call__(self, phase: str, done: int, total: int) -> None:
-        if self.progress is None:
-            if total < MIN_PROGRESS.get(phase, 0):
-                return
-            from rich.progress import BarColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn
-
-            self.progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                                     TaskProgressColumn(), console=self.console, transient=True)
-            self.progress.start()
-        if phase not in self.tasks:
-            self.tasks[phase] = self.progress.add_task(LABELS.get(phase, phase), total=total)
-        self.progress.update(self.tasks[phase], completed=done, total=total)
-
-    def __enter__(self) -> ProgressBars:
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
-        if self.progress is not None:
-            self.progress.stop()
-
-
-def _is_terminal() -> bool:
-    return sys.stderr.isatty()
-
-
-def _progress() -> ProgressBars | None:
-    """Bars only for a person watching: stderr is a terminal and --quiet is not given."""
-    ctx = click.get_current_context()
-    if (ctx.find_root().obj or {}).get("quiet") or not _is_terminal():
-        return None
-    from rich.console import Console
-
-    return ProgressBars(Console(stderr=True))
-
-
 @click.command("export")
 @click.argument("kind", type=click.Choice(KINDS))
 @click.option("--tenant", "-t", "tenant_id", required=True, help="Tenant to export from (tenants/<id>/).")
@@ -126,7 +72,7 @@ def command(kind: str, tenant_id: str, products: tuple[str, ...], locale: str | 
     if fmt == "json" and to_stdout:
         raise UsageError("--format json prints the summary on stdout, where the manifest would go",
                          "give -o FILE for the manifest")
-    bars = _progress()
+    bars = progress_bars()
     with bars if bars is not None else nullcontext():
         result = export(click.get_current_context().find_root().obj["workspace"], tenant_id, kind,
                         None if to_stdout else output, products=products, locale=locale, state=state,

@@ -60,3 +60,27 @@ def show(job_id: str, tenant_id: str | None, fmt: str) -> None:
     from toolkit.render import jobs as render
 
     data(render.job_show(jobs.show_job(workspace_dir(), job_id, tenant_id), fmt))
+
+
+@group.command("retry")
+@click.argument("job_id", metavar="ID")
+@click.option("--tenant", "tenant_id", metavar="TENANT", help="The tenant of the job (default: searched in every tenant).")
+@click.option("--wait", type=click.FloatRange(min=0), default=0, show_default=True, metavar="SECONDS",
+              help="When another command is changing the tenant, wait this long for it (0: fail at once).")
+@format_option(("text", "json"))
+def retry(job_id: str, tenant_id: str | None, wait: float, fmt: str) -> None:
+    """Retry a Failed, Interrupted, Cancelled or CompletedWithErrors import job.
+
+    Imports again, as a new job, the rows of the job's result manifest that did not succeed
+    (with the ids the first run filled in), or its whole saved input when it never finished,
+    with the options of the first run. Exit codes as for omm import.
+
+    \b
+    Examples:
+      omm jobs retry 20261122T102233.123456Z-1a2b3c
+      omm jobs retry 20261122T102233.123456Z-1a2b3c --tenant contoso-dev --format json
+    """
+    from toolkit.cli.importing import render_import
+    from toolkit.importing.retry import retry as run_retry
+
+    render_import(run_retry(workspace_dir(), job_id, tenant_id, wait=wait), fmt)

@@ -161,14 +161,16 @@ def _record_end(job: Job, status: str, description: str, command: str) -> None:
 
 @contextmanager
 def run_job(t: Tenant, job_type: str, *, name: str = "", user: str | None = None, description: str = "",
-            wait: float = 0, command: str | None = None) -> Iterator[Job]:
+            wait: float = 0, command: str | None = None, inputs: dict[str, bytes] | None = None) -> Iterator[Job]:
     """Run a job in tenant ``t`` under its writer lock, recorded in ``jobs/jobs.tsv`` (module doc).
 
     ``job_type`` is one of the jobs kind's JobType values (Import, Export, Publish, Sync, Copy, Checkout, Checkin, Discard; any case); ``user`` defaults to the
     login name; ``wait`` as for :func:`toolkit.store.tenant_writer` (raises
     :class:`toolkit.errors.TenantBusyError`). The work staged in ``job.txn`` and the final job row
     are committed together; an exception discards the work and records Cancelled
-    (KeyboardInterrupt) or Failed, then propagates.
+    (KeyboardInterrupt) or Failed, then propagates. ``inputs`` (name → bytes) are saved as
+    ``jobs/<id>/<name>`` together with the InProgress row, so that a job that dies or is cancelled
+    can still be retried from them.
     """
     jtype = _job_type(job_type)
     cmd = command or f"omm {jtype.lower()}"
@@ -184,6 +186,8 @@ def run_job(t: Tenant, job_type: str, *, name: str = "", user: str | None = None
         start = Transaction(t.root, command=cmd)
         try:
             _stage_log(start, _upsert(frame, record))
+            for file_name, data in (inputs or {}).items():
+                start.write_bytes(f"{JOBS_DIR}/{job_id}/{file_name}", data)
         except BaseException:
             start.discard()
             raise

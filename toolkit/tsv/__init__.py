@@ -109,10 +109,12 @@ def _looks_utf16(fh: BinaryIO, head: bytes) -> bool:
     return looks_utf16_without_bom(sample)
 
 
-def manifest_bytes(data: Manifest | pl.DataFrame, kind: str | Kind | None = None, encoding: str = "utf-8") -> bytes:
-    """Canonical bytes of a manifest or of a frame of canonical string values."""
+def manifest_bytes(data: Manifest | pl.DataFrame, kind: str | Kind | None = None, encoding: str = "utf-8", *,
+                   sort: bool = True) -> bytes:
+    """Canonical bytes of a manifest or of a frame of canonical string values (rows in key order
+    unless ``sort`` is False)."""
     frame, k = _frame_and_kind(data, kind)
-    return to_bytes(frame, k, encoding)
+    return to_bytes(frame, k, encoding, sort=sort)
 
 
 def write_manifest(data: Manifest | pl.DataFrame, path: str | Path, kind: str | Kind | None = None,

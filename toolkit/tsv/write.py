@@ -47,13 +47,15 @@ def canonical_frame(frame: pl.DataFrame, kind: Kind) -> pl.DataFrame:
     return ordered.sort(keys, nulls_last=False, maintain_order=True) if keys and ordered.height else ordered
 
 
-def to_bytes(frame: pl.DataFrame, kind: Kind, encoding: str = "utf-8") -> bytes:
-    """The canonical bytes of ``frame`` (already canonicalized values) as manifest ``kind``."""
+def to_bytes(frame: pl.DataFrame, kind: Kind, encoding: str = "utf-8", *, sort: bool = True) -> bytes:
+    """The canonical bytes of ``frame`` (already canonicalized values) as manifest ``kind``.
+    ``sort=False`` keeps the row order (a result manifest follows its input, a history its appends)."""
     if encoding not in ENCODINGS:
         raise UsageError(f"unknown encoding {encoding!r}", "use utf-8 or utf-16")
     # An empty string and a missing value are the same cell; write both as nothing, never "".
     frame = frame.with_columns(pl.col(pl.String).replace("", None))
-    text = canonical_frame(frame, kind).write_csv(
+    ordered = canonical_frame(frame, kind) if sort else frame.select(column_order(frame.columns, kind))
+    text = ordered.write_csv(
         separator="\t", quote_style="necessary", line_terminator="\n", null_value="", include_header=True
     ).encode("utf-8")
     if encoding == "utf-16":
