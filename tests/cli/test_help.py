@@ -7,7 +7,7 @@ import pytest
 from tests.helpers import PYTHON, REPO, run_omm
 from toolkit import __version__
 
-COMMANDS = ["validate", "fmt", "schema", "diff", "patch", "merge", "export", "tenant", "settings", "checkout", "checkin",
+COMMANDS = ["validate", "fmt", "schema", "diff", "patch", "merge", "import", "export", "tenant", "settings", "checkout", "checkin",
             "discard", "jobs", "demo"]
 
 
@@ -18,6 +18,16 @@ def test_help_has_an_example(run_cli, args: list[str], flag: str) -> None:
     assert (code, err) == (0, "")
     assert out.startswith(f"Usage: omm {' '.join(args)}".rstrip() + " ")
     assert "Example" in out
+
+
+SUBCOMMANDS = [["tenant", "init"], ["tenant", "list"], ["jobs", "show"], ["jobs", "retry"]]
+
+
+@pytest.mark.parametrize("args", SUBCOMMANDS, ids=[" ".join(a) for a in SUBCOMMANDS])
+def test_subcommand_help_has_an_example(run_cli, args: list[str]) -> None:
+    code, out, err = run_cli([*args, "--help"])
+    assert (code, err) == (0, "")
+    assert out.startswith(f"Usage: omm {' '.join(args)} ") and "Example" in out
 
 
 def test_root_help_lists_commands_and_global_options(run_cli) -> None:
