@@ -116,8 +116,8 @@ def check_omnichannel(t: Tenant) -> None:
     from toolkit.tenants import read_settings
 
     if not read_settings(t).flag("OmnichannelContent"):
-        raise UsageError(f"tenant {t.id}: OmnichannelContent is off, so assignment authoring (checkout, checkin, "
-                         "discard) is refused",
+        raise UsageError(f"tenant {t.id}: OmnichannelContent is off, so assignment authoring (import of "
+                         "assignments, checkout, checkin, discard, publish) is refused",
                          f"turn it on with: omm settings --tenant {t.id} OmnichannelContent true")
 
 

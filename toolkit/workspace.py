@@ -55,10 +55,20 @@ class Tenant:
 
 
 def tenant(workspace: Path, tenant_id: str) -> Tenant:
+    """The tenant ``tenant_id`` of a workspace, settled (see :func:`tenant_at`)."""
     root = workspace / "tenants" / check_tenant_id(tenant_id)
     if not root.is_dir():
         raise WorkspaceError(f"no tenant {tenant_id!r} in {workspace}", "create it with: omm tenant init " + tenant_id)
-    return Tenant(tenant_id, root)
+    return _settled(Tenant(tenant_id, root))
+
+
+def _settled(t: Tenant) -> Tenant:
+    # Every command opens its tenants here: a commit a killed writer left half applied is
+    # completed before anything is read (toolkit.store.writer.settle).
+    from toolkit.store.writer import settle
+
+    settle(t.root)
+    return t
 
 
 def tenant_ids(workspace: Path) -> list[str]:
@@ -75,5 +85,5 @@ def looks_like_tenant(path: Path) -> bool:
 
 
 def tenant_at(path: Path) -> Tenant:
-    """The tenant whose directory is ``path``."""
-    return Tenant(path.resolve().name, path)
+    """The tenant whose directory is ``path``, settled: no half-applied commit is left to read."""
+    return _settled(Tenant(path.resolve().name, path))

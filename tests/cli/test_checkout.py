@@ -120,8 +120,8 @@ def test_omnichannel_content_off_refuses(run_cli, ws: Path) -> None:
     before = snapshot(ws)
     for action in ("checkout", "checkin", "discard"):
         assert omm(run_cli, ws, action, "93039", "--user", "bob") == (
-            2, "", "omm: error: tenant contoso-dev: OmnichannelContent is off, so assignment authoring (checkout, "
-                   "checkin, discard) is refused (turn it on with: omm settings --tenant contoso-dev "
+            2, "", "omm: error: tenant contoso-dev: OmnichannelContent is off, so assignment authoring (import of "
+                   "assignments, checkout, checkin, discard, publish) is refused (turn it on with: omm settings --tenant contoso-dev "
                    "OmnichannelContent true)\n")
     assert snapshot(ws) == before
     assert run_cli(["--workspace", ws, "settings", "--tenant", "contoso-dev", "OmnichannelContent", "true"])[0] == 0

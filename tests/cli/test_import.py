@@ -96,8 +96,8 @@ def test_every_bad_input_class_fails_its_own_row_with_its_own_code(run_cli, ws: 
      "omm: error: --media-dir no-such-dir: no such directory (give the directory MediaImportPath values are "
      "relative to)\n"),
     ([str(FIXTURES / "manifests/channel-map-dev-to-prod.tsv")],
-     f"omm: error: channel-map-dev-to-prod.tsv is a maps manifest, which omm import does not take (import one "
-     f"of: assets, assignments, products, categories, channels (use --kind if detection is wrong))\n"),
+     "omm: error: channel-map-dev-to-prod.tsv is a maps manifest, which omm import does not take (import one "
+     "of: assets, assignments, products, categories, channels (use --kind if detection is wrong))\n"),
 ])
 def test_unusable_input_is_exit_2_and_records_no_job(run_cli, ws: Path, args: list[str], message: str) -> None:
     before = _tree(ws)

@@ -56,8 +56,11 @@ def build(m: pl.DataFrame, store: pl.DataFrame, columns: list[str], manifest_col
     ``columns`` (binary columns still the stored ones), keyed by ``__row`` and ``__id``."""
     writes = m.filter(pl.col("__op").is_in(WRITES))
     fresh = pl.col("__op").eq("keep_both") | pl.col(TARGET).is_null()
+    # A KeepBoth asset is new: the matched asset's version and publish state are not its own.
+    matched_state = [pl.when(fresh).then(None).otherwise(pl.col(c)).alias(c) for c in ("__has_pub", "__has_draft",
+                                                                                       "__version", "__modified")]
     writes = writes.with_columns(__new=new_ids(writes.height)).with_columns(
-        pl.when(fresh).then(pl.col("__new")).otherwise(pl.col(TARGET)).alias(TARGET))
+        pl.when(fresh).then(pl.col("__new")).otherwise(pl.col(TARGET)).alias(TARGET), *matched_state)
     old = latest_rows(store).select([pl.col(c).alias(f"{c}__old") for c in columns])
     joined = writes.join(old, left_on=[TARGET, LOC], right_on=[f"{ID}__old", f"{LOC}__old"], how="left",
                          coalesce=False)
@@ -77,7 +80,7 @@ def build(m: pl.DataFrame, store: pl.DataFrame, columns: list[str], manifest_col
         return pl.when(overwrite).then(pl.col(f"{c}__old")).otherwise(pl.col(c) if c in joined.columns else None)
 
     path = pl.col("MediaImportPath") if "MediaImportPath" in joined.columns else pl.lit(None, pl.String)
-    return joined.select(ROW, TARGET, "__op", "__action", "__has_pub", "__has_draft", "__version",
+    return joined.select(ROW, TARGET, "__op", "__action", "__has_pub", "__has_draft", "__version", "__modified",
                          path.alias("__input_path"), *[value(c).cast(pl.String).alias(c) for c in columns])
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from toolkit.importing import asset_content as content_
-from toolkit.importing.asset_rules import LOC, TARGET, decide, match, match_failures
+from toolkit.importing.asset_rules import LOC, PROVIDER, SOURCE, TARGET, decide, match, match_failures
 from toolkit.importing.asset_store import Applied, Options, apply, mark_unchanged
 from toolkit.importing.rows import ROW, Input, fail, first_failure
 from toolkit.importing.tenant_data import TenantData
@@ -39,11 +39,21 @@ def _in_use(data: TenantData) -> pl.Series:
 
 
 def _duplicates(decided: pl.DataFrame) -> pl.DataFrame:
-    """Later rows that act on the same stored asset row as an earlier one."""
-    acting = decided.filter(pl.col("__op").is_in(["overwrite", "unpublish", "delete"]) & pl.col(TARGET).is_not_null())
-    first = pl.col(ROW).min().over([TARGET, LOC])
-    return fail(acting, pl.col(ROW) != first, "DuplicateRow",
-                pl.format("another row of the manifest already acts on asset {} in {}", pl.col(TARGET), pl.col(LOC)))
+    """Later rows that act on the same asset row as an earlier one: the same stored (id, locale), a
+    known id in the same new locale, or new assets from the same source in one locale (which would
+    leave two assets that the next import cannot tell apart)."""
+    op = pl.col("__op")
+    by_id = op.is_in(["overwrite", "unpublish", "delete", "create"]) & pl.col(TARGET).is_not_null()
+    by_source = op.is_in(["create", "keep_both"]) & pl.col(PROVIDER).is_not_null() & pl.col(SOURCE).is_not_null()
+    key = (pl.when(by_id).then(pl.concat_str([pl.lit("id"), pl.col(TARGET), pl.col(LOC)], separator="\t"))
+           .when(by_source).then(pl.concat_str([pl.lit("source"), pl.col(PROVIDER), pl.col(SOURCE), pl.col(LOC)],
+                                               separator="\t")))
+    acting = decided.with_columns(__dup=key).filter(pl.col("__dup").is_not_null())
+    text = (pl.when(by_id).then(pl.format("another row of the manifest already acts on asset {} in {}", pl.col(TARGET),
+                                          pl.col(LOC)))
+            .otherwise(pl.format("another row of the manifest already creates the asset of {} {} in {}",
+                                 pl.col(PROVIDER), pl.col(SOURCE), pl.col(LOC))))
+    return fail(acting, pl.col(ROW) != pl.col(ROW).min().over("__dup"), "DuplicateRow", text)
 
 
 def _binaries(content: pl.DataFrame, ingest: Ingest) -> pl.DataFrame:

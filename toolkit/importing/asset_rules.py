@@ -8,6 +8,8 @@ decides the row's operation (``__op``):
 row                                operation
 =================================  ======================================================
 failed validation or matching      ``fail``
+UnpublishAndDelete of an unknown   ``skip`` (already deleted: its result re-imports cleanly)
+InternalMediaId
 Unpublish / UnpublishAndDelete     ``fail`` UnknownAsset when nothing matched;
                                    Unpublish of an unpublished asset is ``skip``;
                                    UnpublishAndDelete of an asset sets use is ``fail`` AssetInUse
@@ -71,16 +73,19 @@ def match(frame: pl.DataFrame, store: pl.DataFrame) -> pl.DataFrame:
     known = pl.col(TARGET).is_in(store.get_column(ID).unique().implode()) if store.height else pl.lit(False)
     err = (pl.when((pl.col("__n") >= 1) & ~named & ((pl.col("__n") > 1) | given.is_not_null()))
            .then(pl.lit("AmbiguousMatch"))
-           .when(given.is_not_null() & ~pl.col("__known")).then(pl.lit("UnknownAsset"))
+           .when(given.is_not_null() & ~pl.col("__known") & ~_deleting()).then(pl.lit("UnknownAsset"))
            .when(pl.col("__known") & pl.col("__id_channel").ne_missing(pl.col(CHAN))).then(pl.lit("AssetIdInUse")))
     return out.with_columns(__matched=matched, __known=known).with_columns(__match_error=err)
 
 
 def match_failures(m: pl.DataFrame) -> pl.DataFrame:
     desc = {
-        "AmbiguousMatch": pl.format("{} {} {} matches assets {}; name the asset with InternalMediaId",
-                                    pl.col(PROVIDER), pl.col(SOURCE), pl.col(LOC),
-                                    pl.col("__source_ids").list.join(", ")),
+        # Several assets for one source, or one that is not the asset the row names.
+        "AmbiguousMatch": pl.when(pl.col(ID).is_null()).then(pl.format(
+            "{} {} {} matches assets {}; name the asset with InternalMediaId", pl.col(PROVIDER), pl.col(SOURCE),
+            pl.col(LOC), pl.col("__source_ids").list.join(", "))).otherwise(pl.format(
+            "{} {} {} matches asset(s) {}, not InternalMediaId {}; correct the id or the source",
+            pl.col(PROVIDER), pl.col(SOURCE), pl.col(LOC), pl.col("__source_ids").list.join(", "), pl.col(ID))),
         "UnknownAsset": pl.format("InternalMediaId {} is not an asset of this tenant; leave it empty to create "
                                   "a new asset", pl.col(ID)),
         "AssetIdInUse": pl.format("InternalMediaId {} belongs to channel {}, not {}; leave InternalMediaId empty "
@@ -91,6 +96,10 @@ def match_failures(m: pl.DataFrame) -> pl.DataFrame:
     parts = [m.filter(pl.col("__match_error") == code).select(ROW, ErrorCode=pl.lit(code), ResultDescription=d)
              for code, d in desc.items()]
     return pl.concat(parts)
+
+
+def _deleting() -> pl.Expr:
+    return pl.col("MediaAction").eq_missing("UnpublishAndDelete")
 
 
 def _action(col: str, default: str) -> pl.Expr:
@@ -111,7 +120,9 @@ def decide(m: pl.DataFrame, in_use: pl.Series, user: str) -> pl.DataFrame:
     row_time, stored_time = timestamp("MediaLastModifiedOn"), timestamp(pl.col("__modified"))
     not_newer = row_time.is_null() | (stored_time.is_not_null() & (row_time <= stored_time))
     by_id = pl.col(ID).is_not_null()
-    op = (pl.when(unpublishing & ~matched).then(pl.lit("fail_unknown"))
+    # Deleting what is already gone is done: a result manifest with UnpublishAndDelete rows re-imports cleanly.
+    op = (pl.when((action == "UnpublishAndDelete") & ~matched & by_id & ~pl.col("__known")).then(pl.lit("skip_deleted"))
+          .when(unpublishing & ~matched).then(pl.lit("fail_unknown"))
           .when((action == "Unpublish") & ~pl.col("__has_pub").fill_null(False)).then(pl.lit("skip_unpublished"))
           .when((action == "UnpublishAndDelete") & pl.col(TARGET).is_in(in_use.implode())).then(pl.lit("fail_in_use"))
           .when(unpublishing & held_skip).then(pl.lit("skip_held"))

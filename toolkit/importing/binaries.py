@@ -319,6 +319,11 @@ def _stream(read: Callable[[int], bytes], staging: _Staging, ctx: _Context) -> t
                 out.write(chunk)
             except OSError as exc:
                 raise _staging_error(staging.path, exc) from exc
+        try:
+            out.flush()
+            os.fsync(out.fileno())  # here, in the worker threads, rather than one by one at staging
+        except OSError as exc:
+            raise _staging_error(staging.path, exc) from exc
     finally:
         try:
             out.close()

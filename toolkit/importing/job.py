@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from toolkit.errors import UsageError
@@ -73,7 +73,7 @@ def read_checked(t: Tenant, raw: bytes, name: str, opts: ImportOptions) -> Manif
     if manifest.kind.name in ("products", "categories", "channels"):
         from toolkit.importing.catalog import check_whole
 
-        check_whole(manifest)  # refused before any job: the tenant stays byte-identical
+        check_whole(manifest, t, replace=opts.replace)  # refused before any job: the tenant stays byte-identical
     return manifest
 
 
@@ -100,8 +100,10 @@ def import_bytes(t: Tenant, raw: bytes, name: str, opts: ImportOptions = ImportO
     """Import manifest bytes (``name`` for messages and kind detection) into tenant ``t``."""
     manifest = read_checked(t, raw, name, opts)
     media_dir = _media_dir(opts.media_dir)
+    # Saved resolved, so that `omm jobs retry` run from another directory finds the same files.
+    saved = replace(opts, media_dir=str(media_dir) if media_dir else None)
     with run_job(t, "Import", name=opts.name or name, user=opts.user, wait=wait, command="omm import",
-                 inputs={"input.tsv": raw, "options.json": opts.to_json()}) as job:
+                 inputs={"input.tsv": raw, "options.json": saved.to_json()}) as job:
         rows, codes = _run(job, manifest, opts, media_dir, on_progress)
     assert job.outcome is not None
     return ImportResult(job.id, t.id, manifest.kind.name, job.outcome.status, rows, job.outcome.result, codes)

@@ -60,8 +60,10 @@ def result_frame(inp: Input, outcomes: pl.DataFrame, failures: pl.DataFrame, now
                        on=ROW, how="left")
     fills = []
     if id_col is not None and "__id" in outcomes.columns:
-        joined = joined.join(decided.select(ROW, "__id", "__stored_version"), on=ROW, how="left")
-        for col, src in ((id_col, "__id"), (version_col, "__stored_version")):
+        extra = [c for c in decided.columns if c.startswith("__fill_")]
+        joined = joined.join(decided.select(ROW, "__id", "__stored_version", *extra), on=ROW, how="left")
+        pairs = [(id_col, "__id"), (version_col, "__stored_version"), *((c[len("__fill_"):], c) for c in extra)]
+        for col, src in pairs:
             old = pl.col(col) if col in joined.columns else pl.lit(None, pl.String)
             fills.append(pl.coalesce(pl.col(src), old).alias(col))
     joined = joined.with_columns(*fills, ResultTime=pl.lit(now))

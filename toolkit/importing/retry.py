@@ -10,16 +10,18 @@ in the file and import it again.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import polars as pl
 
 from toolkit.errors import UsageError
-from toolkit.importing.job import ImportOptions, import_bytes
+from toolkit.importing.job import ImportOptions, Progress, import_bytes
 from toolkit.importing.result import ImportResult
 from toolkit.importing.rows import RESULT_COLUMNS
-from toolkit.jobs import JOBS_DIR, find_job
-from toolkit.tsv import manifest_bytes, read_manifest
+from toolkit.jobs import JOBS_DIR, JobRecord, find_job
+from toolkit.store import tenant_writer
+from toolkit.tsv import manifest_bytes, read_manifest, read_manifest_bytes
 from toolkit.workspace import Tenant
 
 RETRYABLE = ("Failed", "Interrupted", "CompletedWithErrors", "Cancelled")
@@ -33,12 +35,12 @@ def _saved(t: Tenant, job_id: str, name: str) -> Path:
     return path
 
 
-def retry_input(t: Tenant, job_id: str) -> bytes:
+def retry_input(t: Tenant, job_id: str, kind: str | None = None) -> bytes:
     """The manifest a retry imports: the result's rows that did not succeed, else the whole input."""
     result = t.root / JOBS_DIR / job_id / "result.tsv"
     if not result.is_file():
         return _saved(t, job_id, "input.tsv").read_bytes()
-    m = read_manifest(result)
+    m = read_manifest(result, kind)
     data_cols = [c for c in m.frame.columns if c not in RESULT_COLUMNS]
     parsed = pl.any_horizontal(pl.col(c).is_not_null() for c in data_cols) if data_cols else pl.lit(False)
     again = m.frame.filter(pl.col("Result").ne_missing("Succeeded") & parsed).drop(
@@ -46,9 +48,31 @@ def retry_input(t: Tenant, job_id: str) -> bytes:
     return manifest_bytes(again, m.kind, sort=False)
 
 
-def retry(workspace: Path, job_id: str, tenant_id: str | None = None, *, wait: float = 0,
-          on_progress=None) -> ImportResult:  # type: ignore[no-untyped-def]
+def _kind(t: Tenant, record: JobRecord, opts: ImportOptions) -> str:
+    """The kind the job imported. Detection may have used the file's name, which a job named
+    after its file (no --name) still has; the retry's own file names, input.tsv and result.tsv, do not."""
+    if opts.kind:
+        return opts.kind
+    raw = _saved(t, record.job_id, "input.tsv").read_bytes()
+    return read_manifest_bytes(raw, "input.tsv" if opts.name else record.name, strict=False).kind.name
+
+
+def _find(workspace: Path, job_id: str, tenant_id: str | None, wait: float) -> tuple[Tenant, JobRecord]:
+    """The job as it really stands. One shown Interrupted may have died past its commit point: then
+    the recovery the next writer runs completes it (Succeeded, with its result) — so run that
+    recovery first, or the retry would import again what the job did import."""
     t, record = find_job(workspace, job_id, tenant_id)
+    if record.status != "Interrupted":
+        return t, record
+    with tenant_writer(t, wait=wait, command="omm jobs retry", dry_run=True):
+        pass  # taking the writer lock recovers; a dry run commits nothing of its own
+    return find_job(workspace, job_id, t.id)
+
+
+def retry(workspace: Path, job_id: str, tenant_id: str | None = None, *, wait: float = 0,
+          on_progress: Progress | None = None) -> ImportResult:
+    """Retry Import job ``job_id`` (of ``tenant_id``, else of whichever tenant has it) as a new job."""
+    t, record = _find(workspace, job_id, tenant_id, wait)
     if record.job_type != "Import":
         raise UsageError(f"job {job_id} is a {record.job_type} job; only Import jobs can be retried",
                          f"run the {record.job_type.lower()} command again")
@@ -56,6 +80,7 @@ def retry(workspace: Path, job_id: str, tenant_id: str | None = None, *, wait: f
         raise UsageError(f"job {job_id} is {record.status}; only {', '.join(RETRYABLE)} jobs can be retried",
                          "nothing to retry" if record.status == "Succeeded" else "wait for it to finish")
     opts = ImportOptions.from_json(_saved(t, job_id, "options.json").read_bytes())
-    raw = retry_input(t, job_id)
-    retried = ImportOptions(**{**opts.__dict__, "name": f"retry of {job_id}"})
+    kind = _kind(t, record, opts)
+    raw = retry_input(t, job_id, kind)
+    retried = replace(opts, name=f"retry of {job_id}", kind=kind)
     return import_bytes(t, raw, "input.tsv", retried, wait=wait, on_progress=on_progress)

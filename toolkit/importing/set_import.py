@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import polars as pl
 
+from schemas.patterns import NEUTRAL
 from toolkit.importing.rows import RESULT_COLUMNS, ROW, Input, first_failure
 from toolkit.importing.set_rules import (
     CONTENT,
@@ -20,12 +22,13 @@ from toolkit.importing.set_rules import (
 )
 from toolkit.importing.set_store import SetOptions, apply_sets, new_rows, publish_media
 from toolkit.importing.tenant_data import TenantData
-from toolkit.importing.values import prune_columns, with_columns
+from toolkit.importing.values import prune_columns
 from toolkit.kinds import get_kind
+from toolkit.tokens import absent_value
 
 ACTIONS = ("EntityAssignmentAction", "EntityCheckedOutAction", "EntityVersionMismatchAction")
 _SET_FIELDS = (*ACTIONS, "EntityVersion")
-_STATE_COLS = ("__op", "__action", "__version", "__created", "__published_on", "__holder", "__missing")
+_STATE_COLS = ("__op", "__action", "__version", "__created", "__published_on", "__holder", "__group", "__missing")
 
 
 @dataclass(frozen=True)
@@ -64,13 +67,28 @@ def _columns(store: pl.DataFrame, manifest_columns: list[str]) -> list[str]:
     return [c for c in kind.column_names if c not in dropped] + list(dict.fromkeys(extra))
 
 
-def import_sets(inp: Input, data: TenantData, opts: SetOptions) -> SetImport:
+def _as_read(frame: pl.DataFrame, present: Collection[str], library: tuple[str, ...] = ()) -> pl.DataFrame:
+    """Every schema column there, an absent one as what its absence means when read (a locale:
+    Neutral, as an empty cell reads), so a manifest without EntityLocale names the Neutral sets;
+    ``library`` columns stay empty for :func:`resolve_media` to fill from the asset."""
     kind = get_kind("assignments")
+    return frame.with_columns(pl.lit(None if c.name in library else absent_value(c), pl.String).alias(c.name)
+                              for c in kind.columns if c.name not in present)
+
+
+def _frames(inp: Input, data: TenantData) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """The store and the manifest's rows with their set ids (media filled in), and the rows naming unknown media."""
+    stored = data.manifests["assignments"].frame
+    store = _as_read(stored, stored.columns).with_columns(set_id())
+    named = _as_read(inp.frame, inp.frame.columns, library=("MediaLocale",))
+    frame, unknown = resolve_media(named, data.frame("assets"))
+    return store, frame.with_columns(pl.col("MediaLocale").fill_null(NEUTRAL), set_id()), unknown
+
+
+def import_sets(inp: Input, data: TenantData, opts: SetOptions) -> SetImport:
     media = data.frame("assets")
     original = data.manifests["assignments"].frame.columns
-    store = with_columns(data.frame("assignments"), kind.column_names).with_columns(set_id())
-    frame, unknown = resolve_media(with_columns(inp.frame, kind.column_names), media)
-    frame = frame.with_columns(set_id())
+    store, frame, unknown = _frames(inp, data)
     failed = first_failure(inp.failures, unknown)
     failed = first_failure(failed, reject_sets(frame, failed, inp.manifest.line_numbers()))
     live = frame.filter(~pl.col(ROW).is_in(failed.get_column(ROW).implode()))
@@ -80,7 +98,8 @@ def import_sets(inp: Input, data: TenantData, opts: SetOptions) -> SetImport:
     sets = _mark_unchanged(decide(sets, opts.user, opts.publish_dependencies), live, store)
     rows = live.drop(_SET_FIELDS[-1]).join(sets.select(SET, *_STATE_COLS, "EntityVersion"), on=SET, how="left")
     columns = _columns(store, list(inp.manifest.header))
-    written = new_rows(rows.filter(pl.col("__op") == "write"), columns, opts)
+    written = new_rows(rows.filter(pl.col("__op") == "write"), columns, opts,
+                       keep_group="PublishGroup" not in inp.manifest.header)
     applied = apply_sets(store, sets, written, opts)
     new_media, media_history = None, pl.DataFrame()
     if opts.publish_dependencies:
@@ -124,6 +143,12 @@ def outcomes(rows: pl.DataFrame) -> pl.DataFrame:
         result = pl.when(hit).then(pl.lit(r)).otherwise(result)
         code = pl.when(hit).then(pl.lit(c, pl.String)).otherwise(code)
         text = pl.when(hit).then(d).otherwise(text)
-    version = pl.when(pl.col("__op") == "write").then(new_version).otherwise(pl.col("__version").cast(pl.String))
+    # A set skipped for a conflict (or failed) keeps the version its rows were made against: filling in
+    # the stored one would let a re-import of the result manifest (or omm jobs retry) overwrite the
+    # change the conflict kept.
+    conflict = pl.col("__op").is_in(["skip_held", "skip_stale", "fail_media"])
+    version = (pl.when(pl.col("__op") == "write").then(new_version)
+               .when(conflict).then(pl.coalesce(pl.col("EntityVersion"), pl.col("__version").cast(pl.String)))
+               .otherwise(pl.col("__version").cast(pl.String)))
     return rows.select(ROW, Result=result, ErrorCode=code, ResultDescription=text, __id=pl.col("InternalMediaId"),
                        __stored_version=version)

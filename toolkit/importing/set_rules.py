@@ -65,10 +65,11 @@ def resolve_media(frame: pl.DataFrame, media: pl.DataFrame) -> tuple[pl.DataFram
 
 def reject_sets(frame: pl.DataFrame, failed: pl.DataFrame, lines: pl.Series) -> pl.DataFrame:
     """SetRejected for the other rows of every set that has a failed row."""
-    bad = (frame.join(failed.select(ROW, "ErrorCode"), on=ROW, how="inner").sort(ROW)
-           .group_by(SET).agg(__first=pl.col(ROW).first(), __code=pl.col("ErrorCode").first()))
+    # Only the set of each row is needed: the frame's own (input) ErrorCode column must not shadow the failure's.
+    bad = (frame.select(ROW, SET).join(failed.select(ROW, __code="ErrorCode"), on=ROW, how="inner").sort(ROW)
+           .group_by(SET).agg(__first=pl.col(ROW).first(), __code=pl.col("__code").first()))
     bad = bad.with_columns(__line=lines.gather(bad.get_column("__first")))
-    others = frame.join(bad, on=SET, how="inner").join(failed.select(ROW), on=ROW, how="anti")
+    others = frame.select(ROW, SET).join(bad, on=SET, how="inner").join(failed.select(ROW), on=ROW, how="anti")
     return others.select(ROW, ErrorCode=pl.lit("SetRejected"), ResultDescription=pl.format(
         "set not imported: line {} of the set failed ({}); a set is imported whole", pl.col("__line"),
         pl.col("__code")))
@@ -78,6 +79,7 @@ def stored_sets(store: pl.DataFrame) -> pl.DataFrame:
     draft = pl.col(STATE).eq_missing("Draft")
     return store.group_by(SET).agg(
         __has_pub=(~draft).any(), __has_draft=draft.any(), __holder=pl.col(HOLDER).filter(draft).drop_nulls().first(),
+        __group=pl.col("PublishGroup").filter(draft).drop_nulls().first(),
         __version=as_int("EntityVersion").max(), __created=pl.col("EntityCreatedOn").min(),
         __published_on=pl.col("EntityPublishedOn").filter(~draft).max())
 

@@ -30,10 +30,13 @@ class SetOptions:
     base_url: str | None
 
 
-def new_rows(rows: pl.DataFrame, columns: list[str], opts: SetOptions) -> pl.DataFrame:
-    """The rows of written sets (joined with their set's ``__op``/``__action``/stored state) as stored rows."""
+def new_rows(rows: pl.DataFrame, columns: list[str], opts: SetOptions, *, keep_group: bool) -> pl.DataFrame:
+    """The rows of written sets (joined with their set's ``__op``/``__action``/stored state) as stored rows.
+    ``keep_group``: the manifest has no PublishGroup column, so a new draft stays in the publish group
+    its set's draft was staged in (editing a staged draft does not unstage it)."""
     publish = pl.col("__action") == "PublishNow"
     return rows.with_columns(
+        PublishGroup=pl.when(~publish & pl.lit(keep_group)).then(pl.col("__group")).otherwise(pl.col("PublishGroup")),
         EntityAssignmentCurrentPublishState=pl.when(publish).then(pl.lit("Published")).otherwise(pl.lit("Draft")),
         EntityVersion=(pl.col("__version").fill_null(0) + 1).cast(pl.String),
         EntityCreatedOn=pl.col("__created").fill_null(pl.lit(opts.now)),
@@ -41,7 +44,8 @@ def new_rows(rows: pl.DataFrame, columns: list[str], opts: SetOptions) -> pl.Dat
         EntityPublishedOn=pl.when(publish).then(pl.lit(opts.now)).otherwise(pl.col("__published_on")),
         CheckedOutBy=pl.when(~publish & pl.lit(opts.checkout)).then(pl.lit(opts.user)).otherwise(None),
     ).select([c for c in columns if c in rows.columns or c in (
-        STATE, "EntityVersion", "EntityCreatedOn", "EntityLastModifiedOn", "EntityPublishedOn", "CheckedOutBy")])
+        STATE, "EntityVersion", "EntityCreatedOn", "EntityLastModifiedOn", "EntityPublishedOn", "CheckedOutBy",
+        "PublishGroup")])
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,7 @@ def assets(job: Job, manifest: Manifest, opts: ImportOptions, media_dir: Path | 
     job.txn.write_bytes("cms/media.tsv", manifest_bytes(done.applied.store, "assets"))
     append_history(job, HISTORY, "assets", done.applied.history)
     for blob, scratch in done.blobs.iter_rows():  # one per new distinct binary, not per row
-        job.txn.write_file(blob, Path(scratch), move=True)
+        job.txn.write_file(blob, Path(scratch), move=True, synced=True)  # ingest fsynced it
     return result_frame(inp, done.applied.outcomes, done.failures, now)
 
 

@@ -14,14 +14,13 @@ def new_ids(n: int) -> pl.Series:
     """``n`` random (version 4) UUIDs, made column-wise from one block of random bytes."""
     if n == 0:
         return pl.Series("id", [], pl.String)
-    block = pl.lit(os.urandom(16 * n).hex())
-    i = pl.int_range(n, dtype=pl.Int64)
-    raw = block.str.slice(i * 32, 32)
-    # Version nibble 4 and the RFC 4122 variant (8, 9, a or b) make them well-formed v4 UUIDs.
+    # One block of random hex cut into 32-digit pieces (linear; slicing one literal per row is not).
+    raw = pl.col("raw")
     variant = pl.lit("89ab").str.slice(raw.str.slice(16, 1).str.to_integer(base=16) % 4, 1)
     uuid = pl.concat_str([raw.str.slice(0, 8), pl.lit("-"), raw.str.slice(8, 4), pl.lit("-4"), raw.str.slice(13, 3),
                           pl.lit("-"), variant, raw.str.slice(17, 3), pl.lit("-"), raw.str.slice(20, 12)])
-    return pl.select(uuid.alias("id")).to_series()
+    pieces = pl.Series("raw", [os.urandom(16 * n).hex()]).str.extract_all(".{32}").explode()
+    return pl.DataFrame([pieces]).select(uuid.alias("id")).to_series()
 
 
 def timestamp(col: str | pl.Expr) -> pl.Expr:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import getpass
 import os
+import signal
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -11,12 +13,12 @@ from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
 from toolkit.errors import OmmError, UsageError, WorkspaceError
-from toolkit.store import CommitResult, Transaction, recover, tenant_lock
+from toolkit.store import CommitResult, Recovery, Transaction, recover, tenant_lock
 from toolkit.store.paths import fsync_dir
 from toolkit.workspace import Tenant
 
 if TYPE_CHECKING:
-    pass
+    import polars as pl
 
 from toolkit.jobs.log import (
     _DESCRIPTION_MAX,
@@ -160,6 +162,47 @@ def _record_end(job: Job, status: str, description: str, command: str) -> None:
 
 
 @contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Let the cancel be recorded: a second Ctrl-C (or one Polars raised twice) must not cut it short."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _start(t: Tenant, frame: pl.DataFrame, record: JobRecord, inputs: dict[str, bytes], cmd: str,
+           recovered: Recovery, interrupted: int) -> Job:
+    """Commit the InProgress row (and the saved inputs); a Ctrl-C once it is on disk is recorded
+    as Cancelled rather than left InProgress (which would read as Interrupted)."""
+    start = Transaction(t.root, command=cmd)
+    try:
+        _stage_log(start, _upsert(frame, record))
+        for file_name, data in inputs.items():
+            start.write_bytes(f"{JOBS_DIR}/{record.job_id}/{file_name}", data)
+    except BaseException:
+        start.discard()
+        raise
+    work = Transaction(t.root, command=cmd)
+    work.recovered = recovered
+    job = Job(record.job_id, t, work, record, interrupted, _description=record.description)
+    try:
+        start.commit()  # the InProgress row is on disk before any work: a crash leaves evidence
+        job_dir = t.root / JOBS_DIR / record.job_id
+        job_dir.mkdir(parents=True, exist_ok=True)
+        fsync_dir(job_dir.parent)
+    except KeyboardInterrupt:
+        if start.result is not None:
+            with _sigint_ignored():
+                _record_end(job, "Cancelled", CANCELLED_NOTE, cmd)
+        raise
+    return job
+
+
+@contextmanager
 def run_job(t: Tenant, job_type: str, *, name: str = "", user: str | None = None, description: str = "",
             wait: float = 0, command: str | None = None, inputs: dict[str, bytes] | None = None) -> Iterator[Job]:
     """Run a job in tenant ``t`` under its writer lock, recorded in ``jobs/jobs.tsv`` (module doc).
@@ -183,28 +226,18 @@ def run_job(t: Tenant, job_type: str, *, name: str = "", user: str | None = None
             job_id = new_job_id()
         record = JobRecord(job_id, jtype, t.id, "InProgress", now, now, "", _user(user), _one_line(name),
                            _one_line(description))
-        start = Transaction(t.root, command=cmd)
-        try:
-            _stage_log(start, _upsert(frame, record))
-            for file_name, data in (inputs or {}).items():
-                start.write_bytes(f"{JOBS_DIR}/{job_id}/{file_name}", data)
-        except BaseException:
-            start.discard()
-            raise
-        start.commit()  # the InProgress row is on disk before any work: a crash leaves evidence
-        job_dir = t.root / JOBS_DIR / job_id
-        job_dir.mkdir(parents=True, exist_ok=True)
-        fsync_dir(job_dir.parent)
-        work = Transaction(t.root, command=cmd)
-        work.recovered = recovered
-        job = Job(job_id, t, work, record, interrupted, _description=record.description)
+        job = _start(t, frame, record, inputs or {}, cmd, recovered, interrupted)
+        work = job.txn
         try:
             yield job
             if JOBS_FILE in {op.path for op in work.operations}:
-                raise WorkspaceError(f"job {job_id} staged {JOBS_FILE} itself", "only the job runner writes the job log")
-        except KeyboardInterrupt:
+                raise WorkspaceError(f"job {job.id} staged {JOBS_FILE} itself", "only the job runner writes the job log")
+        except (KeyboardInterrupt, GeneratorExit):
+            # GeneratorExit: the with-block was abandoned without its exception reaching us (a second
+            # Ctrl-C inside contextlib's __exit__, as Polars can cause); it is a cancel too.
             work.discard()
-            _record_end(job, "Cancelled", CANCELLED_NOTE, cmd)
+            with _sigint_ignored():
+                _record_end(job, "Cancelled", CANCELLED_NOTE, cmd)
             raise
         except BaseException as exc:
             work.discard()
@@ -220,7 +253,8 @@ def run_job(t: Tenant, job_type: str, *, name: str = "", user: str | None = None
                 raise
             work.discard()
             if isinstance(exc, KeyboardInterrupt):
-                _record_end(job, "Cancelled", CANCELLED_NOTE, cmd)
+                with _sigint_ignored():
+                    _record_end(job, "Cancelled", CANCELLED_NOTE, cmd)
             else:
                 _record_end(job, "Failed", _error_text(exc), cmd)
             raise

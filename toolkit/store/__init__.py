@@ -28,7 +28,7 @@ from toolkit.store.transaction import (
     Transaction,
     recover,
 )
-from toolkit.store.writer import tenant_writer
+from toolkit.store.writer import settle, tenant_writer
 
 __all__ = ["CRASH_ENV", "CRASH_STEPS", "Change", "CommitResult", "LockHolder", "Operation", "Recovery",
-           "Transaction", "read_holder", "recover", "tenant_lock", "tenant_relative", "tenant_writer"]
+           "Transaction", "read_holder", "recover", "settle", "tenant_lock", "tenant_relative", "tenant_writer"]

@@ -154,16 +154,18 @@ class Transaction:
             raise
         self._record(path, staged)
 
-    def write_file(self, rel: str | PurePath, source: Path, *, move: bool = False) -> Operation:
+    def write_file(self, rel: str | PurePath, source: Path, *, move: bool = False, synced: bool = False) -> Operation:
         """Stage the content of the file ``source`` as ``rel``: copied in chunks, or with ``move``
         renamed into the staging area (``source`` must then be on the tenant's file system, e.g. a
-        :meth:`scratch_path`)."""
+        :meth:`scratch_path`). ``synced`` says the caller already fsynced ``source`` (e.g. in
+        worker threads, many at once), so a move need not do it again, one file at a time."""
         path = self._rel(rel)
         staged = self._new_staged()
         if move:
             os.replace(source, staged)
-            with staged.open("rb") as fh:
-                os.fsync(fh.fileno())
+            if not synced:
+                with staged.open("rb") as fh:
+                    os.fsync(fh.fileno())
         else:
             with source.open("rb") as src, staged.open("xb") as out:
                 shutil.copyfileobj(src, out, CHUNK)
@@ -199,7 +201,8 @@ class Transaction:
         """Apply every operation, all or nothing (see the module doc for the steps)."""
         self._check_open()
         changes = self.plan()
-        ops = [op for op in self._ops.values() if op.path in {c.path for c in changes}]
+        changed = {c.path for c in changes}
+        ops = [op for op in self._ops.values() if op.path in changed]
         if not ops:
             self.discard()
             self.result = CommitResult(self.id, ())

@@ -4,10 +4,36 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
-from toolkit.store.lock import tenant_lock
-from toolkit.store.transaction import Transaction, recover
+from toolkit.store.lock import STATE_DIR, tenant_lock, try_lock
+from toolkit.store.transaction import JOURNAL, TXN_DIR, Transaction, recover
 from toolkit.workspace import Tenant
+
+
+def settle(root: Path) -> bool:
+    """Complete a killed writer's *committed* transaction before anyone reads the tenant.
+
+    A writer killed past its commit point leaves the tenant half renamed until the next writer's
+    recovery; a reader (export, validate, jobs) must not see that mix (SPEC §7: before or after,
+    never between). When a committed journal is there and nobody holds the lock, finish it now;
+    when a writer holds the lock, that writer finishes it. Returns True when it completed one.
+    Cheap otherwise: one directory listing. A reader that may not write leaves it to the next writer.
+    """
+    area = root / STATE_DIR / TXN_DIR
+    try:
+        committed = any((entry / JOURNAL).is_file() for entry in area.iterdir())
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    if not committed:
+        return False
+    with try_lock(root) as free:
+        if not free:
+            return False
+        try:
+            return bool(recover(root).rolled_forward)
+        except OSError:
+            return False
 
 
 @contextmanager
