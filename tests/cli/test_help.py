@@ -8,7 +8,7 @@ from tests.helpers import PYTHON, REPO, run_omm
 from toolkit import __version__
 
 COMMANDS = ["validate", "fmt", "schema", "diff", "patch", "merge", "import", "export", "tenant", "settings", "checkout", "checkin",
-            "discard", "jobs", "demo"]
+            "discard", "jobs", "demo", "migrate", "publish", "group", "copy", "sync", "resolve"]
 
 
 @pytest.mark.parametrize("args", [[], *([c] for c in COMMANDS)], ids=["root", *COMMANDS])
@@ -20,7 +20,9 @@ def test_help_has_an_example(run_cli, args: list[str], flag: str) -> None:
     assert "Example" in out
 
 
-SUBCOMMANDS = [["tenant", "init"], ["tenant", "list"], ["jobs", "show"], ["jobs", "retry"]]
+SUBCOMMANDS = [["tenant", "init"], ["tenant", "list"], ["jobs", "show"], ["jobs", "retry"], ["migrate", "legacy"],
+               ["group", "create"], ["group", "add"], ["group", "schedule"], ["group", "publish"], ["group", "run-due"],
+               ["group", "list"]]
 
 
 @pytest.mark.parametrize("args", SUBCOMMANDS, ids=[" ".join(a) for a in SUBCOMMANDS])

@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 import traceback
 
 import click
 
 from toolkit import __version__
-from toolkit.cli import checkout, demo, diff, export, fmt, importing, jobs, merge, schema, settings, tenant, validate
+from toolkit.cli import (
+    checkout,
+    copy,
+    demo,
+    diff,
+    export,
+    fmt,
+    importing,
+    jobs,
+    merge,
+    migrate,
+    publishing,
+    resolve,
+    schema,
+    settings,
+    sync,
+    tenant,
+    validate,
+)
 from toolkit.errors import OmmError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -35,8 +54,13 @@ def cli(ctx: click.Context, workspace: str | None, quiet: bool, debug: bool) -> 
 
 
 for command in (validate.command, fmt.command, schema.command, diff.diff_command, diff.patch_command, merge.command,
-                importing.command, export.command, tenant.group, settings.command, *checkout.commands, jobs.group, demo.command):
+                importing.command, export.command, tenant.group, settings.command, *checkout.commands, jobs.group, demo.command,
+                *publishing.commands):
     cli.add_command(command)
+cli.add_command(migrate.group)
+cli.add_command(sync.command)
+cli.add_command(resolve.command)
+cli.add_command(copy.command)
 
 
 def _debug_requested(argv: list[str]) -> bool:
@@ -53,11 +77,10 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         exc.show()
         code = exc.exit_code
-    except click.exceptions.Abort:
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut this short
         click.echo("omm: interrupted", err=True)
-        code = 130
-    except KeyboardInterrupt:
-        click.echo("omm: interrupted", err=True)
+        signal.signal(signal.SIGINT, previous)
         code = 130
     except OmmError as exc:
         if _debug_requested(args):

@@ -14,7 +14,7 @@ def _options(func: click.decorators.FC) -> click.decorators.FC:  # type: ignore[
                         help="When another command is changing the tenant, wait this long for it (0: fail at once).")(func)
     func = click.option("--user", metavar="USER",
                         help="Who holds the drafts (CheckedOutBy; default: the login name).")(func)
-    func = click.option("--tenant", "tenant_id", required=True, metavar="TENANT", help="The tenant to change.")(func)
+    func = click.option("--tenant", "-t", "tenant_id", required=True, metavar="TENANT", help="The tenant to change.")(func)
     return click.argument("entity", metavar="ENTITY")(func)
 
 

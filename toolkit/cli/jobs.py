@@ -14,7 +14,7 @@ STATUSES = get_kind("jobs").column("Status").enum  # type: ignore[union-attr]
 
 
 @click.group("jobs", invoke_without_command=True)
-@click.option("--tenant", "tenant_id", metavar="TENANT", help="Only this tenant's jobs (default: every tenant).")
+@click.option("--tenant", "-t", "tenant_id", metavar="TENANT", help="Only this tenant's jobs (default: every tenant).")
 @click.option("--status", type=click.Choice(STATUSES, case_sensitive=False), help="Only jobs in this state.")
 @format_option(("text", "json"))
 @click.pass_context
@@ -46,7 +46,7 @@ def group(ctx: click.Context, tenant_id: str | None, status: str | None, fmt: st
 
 @group.command("show")
 @click.argument("job_id", metavar="ID")
-@click.option("--tenant", "tenant_id", metavar="TENANT", help="The tenant of the job (default: searched in every tenant).")
+@click.option("--tenant", "-t", "tenant_id", metavar="TENANT", help="The tenant of the job (default: searched in every tenant).")
 @format_option(("text", "json"))
 def show(job_id: str, tenant_id: str | None, fmt: str) -> None:
     """Show one job: its row of jobs/jobs.tsv and the files under jobs/<id>/.
@@ -64,7 +64,7 @@ def show(job_id: str, tenant_id: str | None, fmt: str) -> None:
 
 @group.command("retry")
 @click.argument("job_id", metavar="ID")
-@click.option("--tenant", "tenant_id", metavar="TENANT", help="The tenant of the job (default: searched in every tenant).")
+@click.option("--tenant", "-t", "tenant_id", metavar="TENANT", help="The tenant of the job (default: searched in every tenant).")
 @click.option("--wait", type=click.FloatRange(min=0), default=0, show_default=True, metavar="SECONDS",
               help="When another command is changing the tenant, wait this long for it (0: fail at once).")
 @format_option(("text", "json"))

@@ -9,7 +9,7 @@ from toolkit.cli.tenant import workspace_dir
 
 
 @click.command("settings")
-@click.option("--tenant", "tenant_id", required=True, metavar="TENANT", help="The tenant whose settings to show or change.")
+@click.option("--tenant", "-t", "tenant_id", required=True, metavar="TENANT", help="The tenant whose settings to show or change.")
 @click.argument("name", required=False)
 @click.argument("value", required=False)
 @click.option("--wait", type=click.FloatRange(min=0), default=0, show_default=True, metavar="SECONDS",

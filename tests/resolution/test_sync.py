@@ -1,0 +1,168 @@
+"""``sync`` as a library call: idempotence, incremental == full after every kind of edit, the
+CsuMediaLocations and OmnichannelContent settings, ``--to``, stale CSU files, the job log."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from tests.helpers import WORKSPACE
+from toolkit.errors import UsageError, WorkspaceError
+from toolkit.jobs import read_jobs
+from toolkit.resolution import stage_sync, sync
+from toolkit.store import tenant_writer
+from toolkit.tenants import set_setting
+from toolkit.tsv import manifest_bytes, read_manifest
+from toolkit.workspace import Tenant, tenant
+
+HQ = "hq/media_assignments.tsv"
+CSU = [f"csu/OUN0000{i}/media_assignments.tsv" for i in (1, 2, 3)]
+SEARCH = "search/default_images.tsv"
+OUTPUTS = [HQ, *CSU, SEARCH]
+
+
+def copy(tmp_path: Path, name: str = "ws") -> Tenant:
+    shutil.copytree(WORKSPACE, tmp_path / name)
+    return tenant(tmp_path / name, "contoso-dev")
+
+
+def snapshot(t: Tenant) -> dict[str, tuple[bytes, int]]:
+    """Every file outside jobs/ and .omm/: bytes and modification time."""
+    return {p.relative_to(t.root).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(t.root.rglob("*"))
+            if p.is_file() and p.relative_to(t.root).parts[0] not in ("jobs", ".omm")}
+
+
+def edit(t: Tenant, rel: str, kind: str, change: Callable[[pl.DataFrame], pl.DataFrame]) -> None:
+    t.path(rel).write_bytes(manifest_bytes(change(read_manifest(t.path(rel), kind).frame), kind))
+
+
+def test_a_second_sync_changes_nothing_but_the_job_log(tmp_path: Path) -> None:
+    t = copy(tmp_path)
+    first = sync(t)
+    assert [(f.path, f.change) for f in first.files] == [(p, "created") for p in OUTPUTS]
+    before = snapshot(t)
+    again = sync(t)
+    assert snapshot(t) == before
+    assert (again.plan.mode, again.plan.recomputed_entities, again.changed) == ("incremental", 0, 0)
+    assert [(f.path, f.rows, f.change) for f in again.files] == [
+        (HQ, 378, "unchanged"), (CSU[0], 98, "unchanged"), (CSU[1], 64, "unchanged"), (CSU[2], 92, "unchanged"),
+        (SEARCH, 200, "unchanged")]
+    assert [(j.job_type, j.status, j.rows_total, j.rows_succeeded, j.rows_skipped) for j in read_jobs(t)][-2:] == [
+        ("Sync", "Succeeded", 378, 378, 0), ("Sync", "Succeeded", 378, 0, 378)]
+    assert sync(t, full=True).changed == 0 and snapshot(t) == before
+
+
+def _reorder_sunglasses(f: pl.DataFrame) -> pl.DataFrame:
+    mine = (pl.col("EntityKeyValue") == "1000") & (pl.col("EntityAssignmentCurrentPublishState") == "Published")
+    return f.with_columns(pl.when(mine).then(pl.lit(3) - pl.col("MediaDisplayOrder").cast(pl.Int64))
+                          .otherwise(pl.col("MediaDisplayOrder").cast(pl.Int64)).cast(pl.String).alias("MediaDisplayOrder"))
+
+
+EDITS: dict[str, tuple[str, str, Callable[[pl.DataFrame], pl.DataFrame]]] = {
+    "a set's display orders": ("cms/assignments.tsv", "assignments", _reorder_sunglasses),
+    "a set removed": ("cms/assignments.tsv", "assignments", lambda f: f.filter(
+        ~((pl.col("EntityKeyValue") == "93039") & (pl.col("EntityChannel") == "OUN00001")))),
+    "a category set removed": ("cms/assignments.tsv", "assignments", lambda f: f.filter(
+        pl.col("EntityKeyValue") != "C130")),
+    "an asset republished": ("cms/media.tsv", "assets", lambda f: f.with_columns(
+        pl.when(pl.col("InternalMediaId") == "a8cbacea-49b2-40a8-b182-a92d95654760")
+        .then(pl.col("MediaPublishedURL").str.replace("/system_neutral/1", "/system_neutral/3"))
+        .otherwise(pl.col("MediaPublishedURL")).alias("MediaPublishedURL"))),
+    "a product added": ("hq/products.tsv", "products", lambda f: pl.concat([f, pl.DataFrame(
+        {"ProductNumber": ["93039-007"], "ProductName": ["Jeans"], "ProductType": ["Variant"],
+         "MasterProductNumber": ["93039"], "Color": ["Blue"], "Size": ["30"], "Style": ["Slim"]})], how="diagonal")),
+    "a product removed": ("hq/products.tsv", "products", lambda f: f.filter(pl.col("ProductNumber") != "70050-001")),
+    "a variant's colour changed": ("hq/products.tsv", "products", lambda f: f.with_columns(
+        pl.when(pl.col("ProductNumber") == "93039-002").then(pl.lit("Blue")).otherwise(pl.col("Color")).alias("Color"))),
+}
+
+
+@pytest.mark.parametrize("name", EDITS, ids=list(EDITS))
+def test_incremental_equals_full_after_an_edit(tmp_path: Path, name: str) -> None:
+    rel, kind, change = EDITS[name]
+    inc, full = copy(tmp_path, "inc"), copy(tmp_path, "full")
+    sync(inc, chunk_size=4)
+    edit(inc, rel, kind, change)
+    edit(full, rel, kind, change)
+    got = sync(inc, chunk_size=4)
+    sync(full, full=True)
+    assert {p: inc.path(p).read_bytes() for p in OUTPUTS} == {p: full.path(p).read_bytes() for p in OUTPUTS}
+    assert got.plan.mode == "incremental"
+    assert 0 < got.plan.recomputed_entities < got.plan.entities
+    assert got.changed >= 1
+
+
+def test_new_channels_or_edited_outputs_mean_a_full_sync(tmp_path: Path) -> None:
+    t = copy(tmp_path)
+    sync(t)
+    edit(t, "channels.tsv", "channels", lambda f: f.with_columns(
+        pl.when(pl.col("ChannelId") == "OUN00002").then(pl.lit("en-us,es-us")).otherwise(pl.col("Locales"))
+        .alias("Locales")))
+    r = sync(t)
+    assert (r.plan.mode, r.plan.reason, r.plan.recomputed_entities) == (
+        "full", "channels, outputs or versions changed since the last sync", 23)
+    good = t.path(HQ).read_bytes()
+    t.path(HQ).write_bytes(good.replace(b"Primary", b"Additional", 1))
+    r = sync(t)
+    assert (r.plan.mode, r.plan.reason) == ("full", f"{HQ} changed since the last sync")
+    assert t.path(HQ).read_bytes() == good
+
+
+def test_csu_media_locations_off_stops_at_hq(tmp_path: Path) -> None:
+    t = copy(tmp_path)
+    set_setting(t, "CsuMediaLocations", "false")
+    r = sync(t)
+    assert ([f.path for f in r.files], r.plan.skipped) == ([HQ], ("csu", "search"))
+    assert not t.path("csu").exists() and not t.path("search").exists()
+    jobs = read_jobs(t)
+    for to in ("csu", "search"):
+        with pytest.raises(UsageError) as err:
+            sync(t, to=to)
+        assert str(err.value) == (f"tenant contoso-dev: CsuMediaLocations is off, so sync stops at HQ and leaves {to} "
+                                  "untouched (turn it on with: omm settings --tenant contoso-dev CsuMediaLocations true)")
+    assert read_jobs(t) == jobs  # refused before any job
+    set_setting(t, "CsuMediaLocations", "true")
+    assert [f.change for f in sync(t).files] == ["unchanged", "created", "created", "created", "created"]
+
+
+def test_omnichannel_content_off_does_not_stop_sync(tmp_path: Path) -> None:
+    t = copy(tmp_path)
+    set_setting(t, "OmnichannelContent", "false")
+    assert sync(t).status == "Succeeded" and t.path(HQ).is_file()
+
+
+def test_to_hq_then_csu_then_search_equals_to_all(tmp_path: Path) -> None:
+    steps, together = copy(tmp_path, "steps"), copy(tmp_path, "all")
+    with pytest.raises(WorkspaceError, match="has no hq/media_assignments.tsv to sync from"):
+        sync(steps, to="csu")
+    assert [f.path for f in sync(steps, to="hq").files] == [HQ]
+    assert [f.path for f in sync(steps, to="csu").files] == CSU
+    assert [f.path for f in sync(steps, to="search").files] == [SEARCH]
+    sync(together)
+    assert {p: steps.path(p).read_bytes() for p in OUTPUTS} == {p: together.path(p).read_bytes() for p in OUTPUTS}
+
+
+def test_csu_files_of_removed_channels_are_deleted(tmp_path: Path) -> None:
+    t = copy(tmp_path)
+    sync(t)
+    edit(t, "channels.tsv", "channels", lambda f: f.filter(pl.col("ChannelId") != "OUN00002"))
+    r = sync(t)
+    assert [(f.path, f.change) for f in r.files if f.path.startswith("csu/")] == [
+        (CSU[0], "unchanged"), (CSU[2], "unchanged"), (CSU[1], "deleted")]
+    assert not t.path(CSU[1]).exists()
+
+
+def test_stage_sync_reads_what_the_job_has_staged(tmp_path: Path) -> None:
+    t = copy(tmp_path)
+    frame = read_manifest(t.path("cms/assignments.tsv"), "assignments").frame
+    with tenant_writer(t) as txn:
+        txn.write_bytes("cms/assignments.tsv", manifest_bytes(_reorder_sunglasses(frame), "assignments"))
+        plan = stage_sync(t, txn, to="hq")
+    assert (plan.mode, plan.rows) == ("full", 378)
+    hq = read_manifest(t.path(HQ), "flattened").frame
+    default = hq.filter((pl.col("ProductNumber") == "1000") & (pl.col("IsDefaultImage") == "true"))
+    assert default.get_column("MediaDisplayOrder").unique().to_list() == ["1"]

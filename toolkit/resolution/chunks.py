@@ -1,0 +1,124 @@
+"""Writing sync's outputs chunk by chunk into a job's transaction (see ``state`` for what a chunk is).
+
+A dirty chunk's rows are resolved and encoded; a clean chunk's bytes are copied from the previous
+output files at the offsets the state recorded. Every output is streamed into its staged file, so
+memory holds one chunk's rows, never a whole output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import polars as pl
+
+from toolkit.resolution.engine import Index, rows, winners
+from toolkit.resolution.outputs import OutputFile, write_rows
+from toolkit.resolution.state import Chunk, Span, State
+from toolkit.store import Transaction
+
+COPY_BLOCK = 1 << 20
+
+
+@dataclass(frozen=True)
+class ChunkPlan:
+    """What to write: chunk boundaries, each chunk's input hash, which chunks to recompute, the
+    chunk of every entity (by pid), and the previous state (for the clean chunks' bytes)."""
+
+    firsts: list[str]
+    hashes: list[str]
+    dirty: list[bool]
+    chunk_ids: pl.Series
+    previous: State | None
+
+
+@dataclass(frozen=True)
+class Written:
+    chunks: tuple[Chunk, ...]
+    rows: dict[str, int]  # path → rows written
+    recomputed_rows: dict[str, int]  # path → rows of recomputed chunks
+    recomputed_entities: int
+
+
+def _copy(src: BinaryIO, dst: BinaryIO, span: Span) -> None:
+    src.seek(span.offset)
+    left = span.length
+    while left > 0:  # block by block: a chunk of a large output need not fit in memory
+        block = src.read(min(COPY_BLOCK, left))
+        if not block:
+            raise OSError(f"the previous output ended early at byte {span.offset + span.length - left}")
+        dst.write(block)
+        left -= len(block)
+
+
+def _bounds(plan: ChunkPlan) -> list[tuple[int, int]]:
+    """The pid range [lo, hi) of every chunk (pids are in ProductNumber order, like the chunks)."""
+    starts = plan.chunk_ids.search_sorted(pl.Series(range(len(plan.firsts) + 1)), side="left").to_list()
+    return list(zip(starts[:-1], starts[1:], strict=True))
+
+
+def _dirty_winners(index: Index, plan: ChunkPlan) -> pl.DataFrame:
+    dirty = pl.Series([i for i, d in enumerate(plan.dirty) if d], dtype=pl.Int64)
+    pids = index.entities.get_column("pid").filter(plan.chunk_ids.is_in(dirty.implode()))
+    return winners(index, pids)
+
+
+def _fresh(frame: pl.DataFrame, files: Sequence[OutputFile], out: dict[str, BinaryIO]) -> dict[str, Span]:
+    spans = {}
+    frame = frame.with_columns(pl.col(pl.String).replace("", None))  # an empty cell is written as nothing
+    for f in files:
+        part = f.select(frame)
+        offset = out[f.path].tell()
+        spans[f.path] = Span(offset, write_rows(part, out[f.path]), part.height)
+    return spans
+
+
+def _copied(before: Chunk, files: Sequence[OutputFile], out: dict[str, BinaryIO],
+            old: dict[str, BinaryIO]) -> dict[str, Span]:
+    spans = {}
+    for f in files:
+        span = before.spans[f.path]
+        spans[f.path] = Span(out[f.path].tell(), span.length, span.rows)
+        _copy(old[f.path], out[f.path], span)
+    return spans
+
+
+def unchanged(plan: ChunkPlan, files: Sequence[OutputFile]) -> Written:
+    """Nothing is dirty: the previous outputs stand as they are (verified), nothing is staged."""
+    assert plan.previous is not None
+    chunks = plan.previous.chunks
+    totals = {f.path: sum(c.spans[f.path].rows for c in chunks) for f in files}
+    return Written(chunks, totals, {f.path: 0 for f in files}, 0)
+
+
+def write_chunks(index: Index, plan: ChunkPlan, files: Sequence[OutputFile], txn: Transaction,
+                 previous: dict[str, Path]) -> Written:
+    """Stream every output of ``files`` into ``txn`` (``previous``: path → the previous output file)."""
+    won = _dirty_winners(index, plan)
+    pid = won.get_column("pid")
+    totals = {f.path: 0 for f in files}
+    fresh = dict(totals)
+    chunks: list[Chunk] = []
+    recomputed = 0
+    with ExitStack() as stack:
+        out = {f.path: stack.enter_context(txn.open_write(f.path)) for f in files}
+        old = {} if all(plan.dirty) else {p: stack.enter_context(previous[p].open("rb")) for p in out}
+        for f in files:
+            out[f.path].write(f.header())
+        for i, (lo, hi) in enumerate(_bounds(plan)):
+            if plan.dirty[i]:
+                a, b = pid.search_sorted(lo, side="left"), pid.search_sorted(hi, side="left")
+                spans = _fresh(rows(index, won.slice(a, b - a)), files, out)
+                recomputed += hi - lo
+                for p, s in spans.items():
+                    fresh[p] += s.rows
+            else:
+                assert plan.previous is not None
+                spans = _copied(plan.previous.chunks[i], files, out, old)
+            for p, s in spans.items():
+                totals[p] += s.rows
+            chunks.append(Chunk(plan.firsts[i], plan.hashes[i], spans))
+    return Written(tuple(chunks), totals, fresh, recomputed)
