@@ -8,7 +8,8 @@ from tests.helpers import PYTHON, REPO, run_omm
 from toolkit import __version__
 
 COMMANDS = ["validate", "fmt", "schema", "diff", "patch", "merge", "import", "export", "tenant", "settings", "checkout", "checkin",
-            "discard", "jobs", "demo", "migrate", "publish", "group", "copy", "sync", "resolve"]
+            "discard", "jobs", "demo", "migrate", "publish", "group", "copy", "sync", "resolve",
+            "preview"]
 
 
 @pytest.mark.parametrize("args", [[], *([c] for c in COMMANDS)], ids=["root", *COMMANDS])

@@ -20,6 +20,7 @@ from toolkit.cli import (
     jobs,
     merge,
     migrate,
+    preview,
     publishing,
     resolve,
     schema,
@@ -60,6 +61,7 @@ for command in (validate.command, fmt.command, schema.command, diff.diff_command
 cli.add_command(migrate.group)
 cli.add_command(sync.command)
 cli.add_command(resolve.command)
+cli.add_command(preview.command)
 cli.add_command(copy.command)
 
 
