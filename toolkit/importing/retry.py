@@ -41,8 +41,9 @@ def retry_input(t: Tenant, job_id: str, kind: str | None = None) -> bytes:
     if not result.is_file():
         return _saved(t, job_id, "input.tsv").read_bytes()
     m = read_manifest(result, kind)
-    data_cols = [c for c in m.frame.columns if c not in RESULT_COLUMNS]
-    parsed = pl.any_horizontal(pl.col(c).is_not_null() for c in data_cols) if data_cols else pl.lit(False)
+    # A line that could not be parsed has no row to retry (reading fills defaults such as Neutral
+    # into its empty cells, so it is known by its ErrorCode, not by empty cells).
+    parsed = pl.col("ErrorCode").ne_missing("MalformedRow") if "ErrorCode" in m.frame.columns else pl.lit(True)
     again = m.frame.filter(pl.col("Result").ne_missing("Succeeded") & parsed).drop(
         [c for c in RESULT_COLUMNS if c in m.frame.columns])
     return manifest_bytes(again, m.kind, sort=False)
