@@ -151,3 +151,28 @@ def test_the_readme_documents_every_error_code() -> None:
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert [c for c in all_codes() if f"| `{c}` |" not in readme] == []
+
+
+def test_progress_reports_rows_and_binaries_on_a_terminal(run_cli, ws: Path, monkeypatch) -> None:
+    from toolkit.cli import progress as cli_progress
+
+    calls: list[tuple[str, int, int]] = []
+
+    class Spy:
+        def __init__(self, console: object) -> None:
+            pass
+
+        def __call__(self, phase: str, done: int, total: int) -> None:
+            calls.append((phase, done, total))
+
+        def __enter__(self) -> Spy:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            return None
+
+    monkeypatch.setattr(cli_progress, "ProgressBars", Spy)
+    monkeypatch.setattr(cli_progress, "_is_terminal", lambda: True)
+    assert _import(run_cli, ws, MANIFESTS / "import-assets.tsv", "--media-dir", MEDIA)[0] == 0
+    assert [c for c in calls if c[0] == "rows"] == [("rows", 1, 4), ("rows", 2, 4), ("rows", 4, 4)]
+    assert ("binaries", 4, 4) in calls

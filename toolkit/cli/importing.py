@@ -68,6 +68,5 @@ def command(manifest: str, tenant_id: str, media_dir: str | None, name: str, use
                          replace=replace, kind=kind, name=name)
     bars = progress_bars()
     with bars if bars is not None else nullcontext():
-        progress = (lambda done, total: bars("binaries", done, total)) if bars is not None else None
-        result = import_manifest(tenant(workspace_dir(), tenant_id), manifest, opts, wait=wait, on_progress=progress)
+        result = import_manifest(tenant(workspace_dir(), tenant_id), manifest, opts, wait=wait, on_progress=bars)
     render_import(result, fmt)

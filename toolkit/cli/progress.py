@@ -9,9 +9,9 @@ from typing import Any
 import click
 
 # Below these a bar would only flicker: "read" counts bytes (about 4,000 rows), "write" rows,
-# "binaries" the distinct files an import reads.
-MIN_PROGRESS = {"read": 1 << 20, "write": 5_000, "binaries": 200}
-LABELS = {"read": "reading", "write": "writing", "binaries": "reading media files"}
+# "binaries" the distinct files an import reads, "rows" an import's rows (by stage).
+MIN_PROGRESS = {"read": 1 << 20, "write": 5_000, "binaries": 200, "rows": 5_000}
+LABELS = {"read": "reading", "write": "writing", "binaries": "reading media files", "rows": "importing rows"}
 
 
 class ProgressBars:

@@ -24,7 +24,8 @@ from toolkit.tsv import Manifest, manifest_bytes, read_manifest_bytes
 from toolkit.workspace import Tenant
 
 KINDS = ("assets", "assignments", "products", "categories", "channels")
-Progress = Callable[[int, int], None]
+# on_progress(phase, done, total): phase "rows" (the manifest's rows, by stage) or "binaries" (distinct files read)
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,15 @@ if TYPE_CHECKING:
     from toolkit.importing.job import ImportOptions
     from toolkit.jobs import Job
 
-Progress = Callable[[int, int], None]
+Progress = Callable[[str, int, int], None]
+_STEPS = 3  # rows checked, rows decided (binaries read meanwhile), changes staged
+
+
+def _step(on_progress: Progress | None, manifest: Manifest, done: int) -> None:
+    """Report the rows' progress by stage: the work on them is whole-frame, not row by row."""
+    if on_progress is not None:
+        rows = manifest.frame.height
+        on_progress("rows", rows * done // _STEPS, rows)
 
 
 def _user(opts: ImportOptions) -> str:
@@ -57,17 +65,21 @@ def assets(job: Job, manifest: Manifest, opts: ImportOptions, media_dir: Path | 
     data = read_tenant(job.tenant)
     now = utc_now()
     inp = _input(manifest, data, DEFERRED_RULES, ("channels",))
+    _step(on_progress, manifest, 1)
     options = Options(_user(opts), opts.checkout, now, job.id, data.cms_base_url)
 
     def ingest(sources: pl.DataFrame) -> pl.DataFrame:
         return binaries.ingest(sources, media_dir=media_dir, tenant_root=job.tenant.root,
-                               scratch=job.txn.scratch_path, limits=opts.limits, on_progress=on_progress)
+                               scratch=job.txn.scratch_path, limits=opts.limits,
+                               on_progress=(lambda d, n: on_progress("binaries", d, n)) if on_progress else None)
 
     done = import_assets(inp, data, options, ingest)
+    _step(on_progress, manifest, 2)
     job.txn.write_bytes("cms/media.tsv", manifest_bytes(done.applied.store, "assets"))
     append_history(job, HISTORY, "assets", done.applied.history)
     for blob, scratch in done.blobs.iter_rows():  # one per new distinct binary, not per row
         job.txn.write_file(blob, Path(scratch), move=True, synced=True)  # ingest fsynced it
+    _step(on_progress, manifest, 3)
     return result_frame(inp, done.applied.outcomes, done.failures, now)
 
 
@@ -80,13 +92,16 @@ def assignments(job: Job, manifest: Manifest, opts: ImportOptions, media_dir: Pa
     now = utc_now()
     inp = _input(manifest, data, frozenset(), ("channels", "products", "categories", "assets",
                                                      "publish_groups"))
+    _step(on_progress, manifest, 1)
     options = SetOptions(_user(opts), opts.checkout, opts.publish_dependencies, now, job.id, data.cms_base_url)
     done = import_sets(inp, data, options)
+    _step(on_progress, manifest, 2)
     job.txn.write_bytes("cms/assignments.tsv", manifest_bytes(done.store, "assignments"))
     append_history(job, HISTORY, "assignments", done.history)
     if done.media is not None:
         job.txn.write_bytes("cms/media.tsv", manifest_bytes(done.media, "assets"))
         append_history(job, MEDIA_HISTORY, "assets", done.media_history)
+    _step(on_progress, manifest, 3)
     return result_frame(inp, done.outcomes, done.failures, now)
 
 
