@@ -1,42 +1,74 @@
 #!/usr/bin/env python3
 """copy: `omm copy` of a generated tenant into an empty and into a populated tenant, vs a Polars read + write.
 
-    .venv/bin/python bench/copy_bench.py                      # ~1M assignment rows (47,000 masters)
-    .venv/bin/python bench/copy_bench.py --masters 4700       # ~100k rows, quick
-    .venv/bin/python bench/copy_bench.py --repeat 3 --regenerate
+    make bench BENCH_ARGS="--only copy"                       # 50,000 masters: ~1M assignment rows
+    make bench BENCH_ARGS="--only copy --rows 100000"         # 5,000 masters, quick
+    .venv/bin/python bench/copy_bench.py --masters 5000       # the same, without run.py
 
-Inputs (made once, outside the timing, into bench/data/copy-<masters>/; seed 7):
+Size: min(--rows, 1,000,000) / 20 masters (the generator makes about 21 assignment rows and 22 asset
+rows per master), so the default --rows 1000000 gives the issue's ~1M assignment rows. Issue 6 also
+names 100k assets; the generator's tenants carry as many asset rows as assignment rows (~1M), a
+harder case, reported as is.
+
+Inputs (made once, outside the timing, in child processes, into bench/data/copy-<masters>/ws; seed 7):
 - ``src``: ``fixtures/generate.py tenant --masters N``, then ``omm fmt`` (a tenant omm keeps is in
-  canonical form; the generator sorts its own way) — about 21 assignment rows and 22 asset rows
-  per master (the generator makes assets and assignments in that proportion, so 1M assignment rows
-  come with about 1M asset rows, more than the issue's 100k: a harder case, reported as is).
-- ``empty``: a new tenant with src's channels, settings and catalog.
+  canonical form; the generator sorts its own way);
+- ``empty``: a new tenant with src's channels, settings and catalog;
 - ``populated``: src's content changed the way a second environment drifts: a tenth of the asset and
   set units missing, a tenth edited later there (ImageAltText / EntityVersion, LastModifiedOn a day
   on), a tenth edited earlier; the rest identical (then ``omm fmt`` too).
 
-Timed, each in a fresh process on a fresh hard-linked copy of the workspace (files are replaced by
-rename, never written in place, so the template stays intact):
+Timed, each in a fresh process; every omm run works on a fresh hard-linked copy of the workspace
+(omm replaces files by rename, never in place, so the template stays intact), made between runs:
 - ``omm copy --from src --to empty|populated --on-conflict latest --versions all --yes``;
 - the baseline a user would write: a Polars script that reads the same manifests (src's two; for the
-  populated case dst's two as well) and writes two (``pl.read_csv`` / ``write_csv``, no checks).
-Printed: median seconds, peak RSS (``os.wait4``), and omm's ratio to the baseline (target ≤ 3×).
+  populated case the destination's two as well) and writes two (``pl.read_csv`` / ``write_csv``,
+  nothing checked, planned or committed).
+Each omm row's ratio is to the baseline of its case. Checked every run: omm exits 0 with status
+Succeeded and every source row considered, and the destination then holds as many asset and
+assignment rows as the source (true of both cases by construction).
+
+Target (issue 6): omm copy <= 3x the Polars read + write, into an empty and into a populated tenant,
+at ~1M assignment rows.
 """
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
-import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
-TARGET = 3.0
+from datasets import SEED
+from harness import (
+    BenchError,
+    Benchmark,
+    Command,
+    Context,
+    Report,
+    Result,
+    Sample,
+    measure,
+    render,
+    warm_page_cache,
+    write_json,
+)
+
+__all__ = ["BENCHMARK", "masters_for"]
+
+ROWS_PER_MASTER = 20  # --rows / this = masters (the generator makes ~21 assignment rows per master)
+TARGET_ROWS = 1_000_000  # the issue's size, and the most this benchmark generates
+TARGET_RATIO = 3.0
+CASES = ("empty", "populated")
+OMM = {case: f"omm copy → {case}" for case in CASES}
+POLARS = {case: f"polars read + write ({case})" for case in CASES}
+
 BASELINE = """\
 import sys
 import polars as pl
@@ -70,98 +102,196 @@ for name, (key, modified, edited) in specs.items():
 """
 
 
-def run(argv: list[str]) -> None:
-    """Run a set-up step (not timed); stop with its stderr if it fails."""
-    proc = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True,
-                          env={k: v for k, v in os.environ.items() if k != "OMM_WORKSPACE"})
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(argv[:6])}… failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+def masters_for(rows: int) -> int:
+    return max(1, min(rows, TARGET_ROWS) // ROWS_PER_MASTER)
 
 
-def timed(argv: list[str]) -> tuple[float, int, str]:
-    """Like ``run`` but the peak RSS is the child's own (reaped with os.wait4, not by Popen)."""
-    began = time.perf_counter()
-    proc = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            env={k: v for k, v in os.environ.items() if k != "OMM_WORKSPACE"})
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - began
-    err = proc.stderr.read().decode() if proc.stderr else ""
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(argv[:8])}… failed ({proc.returncode}):\n{err[-3000:]}")
-    return seconds, usage.ru_maxrss * 1024, err
+def _omm_executable(ctx: Context) -> str:
+    """The installed `omm` console script next to the running interpreter (the venv's), else on PATH."""
+    beside = Path(ctx.python).parent / "omm"
+    found = str(beside) if beside.exists() else shutil.which("omm")
+    if found is None:
+        raise BenchError("cannot find the `omm` command; run `make bench` so the venv is set up")
+    return found
 
 
-def prepare(data: Path, masters: int, regenerate: bool) -> Path:
-    """The template workspace with tenants src, empty and populated (generated once)."""
-    ws = data / "ws"
-    if ws.is_dir() and not regenerate:
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", errors="replace").strip()
+
+
+def _setup(ctx: Context, argv: list[str]) -> None:
+    """Run an untimed set-up step in a child process; BenchError with its stderr if it fails."""
+    env = {k: v for k, v in os.environ.items() if k != "OMM_WORKSPACE"}
+    done = subprocess.run(argv, cwd=ctx.root, capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        raise BenchError(f"{' '.join(argv[1:6])}… failed (exit {done.returncode}):\n{done.stderr[-3000:]}")
+
+
+def _data_rows(path: Path, chunk: int = 16 << 20) -> int:
+    """Lines after the header, counted in chunks (no Polars, no whole file in this process)."""
+    lines, last = 0, b"\n"
+    with path.open("rb", buffering=0) as f:
+        while block := f.read(chunk):
+            lines, last = lines + block.count(b"\n"), block[-1:]
+    return lines + (last != b"\n") - 1
+
+
+def _stamp(masters: int) -> str:
+    """What the template was made from: a changed DRIFT or size makes it stale."""
+    return hashlib.sha256(f"{masters} {SEED}\n{DRIFT}".encode()).hexdigest()
+
+
+def prepare(ctx: Context, masters: int) -> Path:
+    """The template workspace bench/data/copy-<masters>/ws with tenants src, empty and populated (made once)."""
+    data = ctx.data_dir / f"copy-{masters}"
+    ws, stamp = data / "ws", data / "ws.complete"
+    if not ctx.regenerate and stamp.is_file() and stamp.read_text(encoding="utf-8").strip() == _stamp(masters):
         return ws
     shutil.rmtree(data, ignore_errors=True)
-    print(f"generating a tenant of {masters} masters in {ws} …", file=sys.stderr)
-    run([PYTHON, "fixtures/generate.py", "tenant", "--masters", str(masters), "-o", str(ws / "tenants/src")])
+    print(f"generating {ws.relative_to(ctx.root)}: a tenant of {masters:,} masters, an empty and a drifted copy",
+          file=sys.stderr, flush=True)
+    omm = [ctx.python, "-m", "toolkit"]
+    _setup(ctx, [ctx.python, "fixtures/generate.py", "tenant", "--masters", str(masters), "--seed", str(SEED),
+                 "-o", str(ws / "tenants/src")])
     for name in ("empty", "populated"):
-        run([PYTHON, "-m", "toolkit", "--workspace", str(ws), "tenant", "init", name])
+        _setup(ctx, [*omm, "--workspace", str(ws), "tenant", "init", name])
         for rel in ("channels.tsv", "settings.tsv", "hq/products.tsv", "hq/categories.tsv"):
             shutil.copyfile(ws / "tenants/src" / rel, ws / "tenants" / name / rel)
-    run([PYTHON, "-c", DRIFT, str(ws / "tenants/src"), str(ws / "tenants/populated")])
+    _setup(ctx, [ctx.python, "-c", DRIFT, str(ws / "tenants/src"), str(ws / "tenants/populated")])
     for name in ("src", "populated"):  # as omm keeps a tenant: canonical, rows in key order
-        run([PYTHON, "-m", "toolkit", "fmt", str(ws / "tenants" / name / "cms")])
+        _setup(ctx, [*omm, "fmt", str(ws / "tenants" / name / "cms")])
+    stamp.write_text(_stamp(masters) + "\n", encoding="utf-8")  # last: a half-made template is remade
     return ws
 
 
-def fresh(template: Path, target: Path) -> Path:
-    shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(template, target, copy_function=os.link)  # copy replaces files by rename: links are safe
-    return target
+@dataclass
+class Workspaces:
+    """The template and the fresh hard-linked copy each omm run works on (remade by its check)."""
+
+    ctx: Context
+    template: Path
+    work: Path
+    media_rows: int
+    set_rows: int
+
+    def fresh(self) -> None:
+        shutil.rmtree(self.work, ignore_errors=True)
+        shutil.copytree(self.template, self.work, copy_function=os.link)
+
+    def check(self, case: str) -> Callable[[Sample], None]:
+        def check(sample: Sample) -> None:
+            try:
+                report = json.loads(sample.stdout_head)
+                rows = report["rows"]
+            except (ValueError, KeyError, TypeError):
+                raise BenchError(f"{OMM[case]} printed no job JSON (exit {sample.returncode}):\n"
+                                 f"{_text(sample.stderr_head)[-3000:]}") from None
+            total = self.media_rows + self.set_rows
+            if sample.returncode != 0 or report.get("status") != "Succeeded" or rows.get("total") != total:
+                raise BenchError(f"{OMM[case]} exited {sample.returncode}, status {report.get('status')}, rows {rows} "
+                                 f"(expected {total:,} rows considered):\n{_text(sample.stderr_head)[-3000:]}")
+            cms = self.work / "tenants" / case / "cms"
+            got = (_data_rows(cms / "media.tsv"), _data_rows(cms / "assignments.tsv"))
+            if got != (self.media_rows, self.set_rows):
+                raise BenchError(f"after {OMM[case]} the destination holds {got[0]:,} asset and {got[1]:,} assignment "
+                                 f"rows; expected the source's {self.media_rows:,} and {self.set_rows:,}")
+            self.fresh()
+
+        return check
 
 
-def rows(path: Path) -> int:
-    with path.open("rb") as fh:
-        return sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b"")) - 1
+def _check_baseline(sample: Sample) -> None:
+    if sample.returncode != 0:
+        raise BenchError(f"the Polars baseline exited {sample.returncode}:\n{_text(sample.stderr_head)[-3000:]}")
 
 
-def measure(ws: Path, scratch: Path, dst: str, repeat: int) -> dict[str, object]:
-    omm_runs, base_runs = [], []
-    for n in range(repeat):  # interleaved, so a drifting machine is shared by both
-        work = fresh(ws, scratch / "work")
-        argv = [PYTHON, "-m", "toolkit", "--workspace", str(work), "copy", "--from", "src", "--to", dst,
-                "--on-conflict", "latest", "--versions", "all", "--yes", "--format", "json"]
-        omm_runs.append(timed(argv))
-        if n == 0:
-            print(omm_runs[-1][2].strip().splitlines()[-1], file=sys.stderr)
-        out = scratch / "baseline"
+def _commands(ctx: Context, spaces: Workspaces, out: Path) -> list[Command]:
+    commands: list[Command] = []
+    tenants = spaces.template / "tenants"
+    for case in CASES:
+        omm = [_omm_executable(ctx), "--workspace", str(spaces.work), "copy", "--from", "src", "--to", case,
+               "--on-conflict", "latest", "--versions", "all", "--yes", "--format", "json"]
+        polars = [ctx.python, "-c", BASELINE, str(tenants / "src"), str(tenants / case), str(out),
+                  "1" if case == "populated" else "0"]
+        commands += [Command(OMM[case], omm, spaces.check(case)), Command(POLARS[case], polars, _check_baseline)]
+    return commands
+
+
+def _verdict(met: bool, applies: bool) -> str:
+    if applies:
+        return "met" if met else "MISSED"
+    return f"{'would be met' if met else 'would be missed'}; the target applies at {TARGET_ROWS:,} rows"
+
+
+def _headline(results: list[Result], masters: int, spaces: Workspaces) -> tuple[list[str], dict[str, object]]:
+    by = {r.label: r for r in results}
+    applies = masters * ROWS_PER_MASTER >= TARGET_ROWS
+    lines = [f"{masters:,} masters = min(--rows, {TARGET_ROWS:,}) / {ROWS_PER_MASTER}: {spaces.set_rows:,} assignment "
+             f"and {spaces.media_rows:,} asset rows in the source"]
+    targets: dict[str, object] = {}
+    for case in CASES:
+        omm, base = by[OMM[case]], by[POLARS[case]]
+        ratio = omm.median_s / base.median_s
+        met = ratio <= TARGET_RATIO
+        lines.append(f"into {case}: omm/polars ratio {ratio:.2f} (target <= {TARGET_RATIO:g}): {_verdict(met, applies)}"
+                     f"; peak memory omm {omm.peak_mb:.0f} MB, polars {base.peak_mb:.0f} MB")
+        targets[f"ratio_{case}"] = {"value": round(ratio, 4), "target": TARGET_RATIO, "met": met, "applies": applies,
+                                    "applies_from_rows": TARGET_ROWS}
+    return lines, {"targets": targets}
+
+
+def run(ctx: Context, masters: int | None = None) -> Report:
+    masters = masters or masters_for(ctx.rows)
+    template = prepare(ctx, masters)
+    src = template / "tenants/src/cms"
+    spaces = Workspaces(ctx, template, template.parent / "work", _data_rows(src / "media.tsv"),
+                        _data_rows(src / "assignments.tsv"))
+    for case in ("src", "populated"):
+        for name in ("media.tsv", "assignments.tsv"):
+            warm_page_cache(template / "tenants" / case / "cms" / name)
+    out = template.parent / "baseline-out"
+    out.mkdir(exist_ok=True)
+    spaces.fresh()
+    try:
+        results = measure(_commands(ctx, spaces, out), ctx.repeat, ctx.root)
+    finally:
+        shutil.rmtree(spaces.work, ignore_errors=True)
         shutil.rmtree(out, ignore_errors=True)
-        out.mkdir(parents=True)
-        base_runs.append(timed([PYTHON, "-c", BASELINE, str(ws / "tenants/src"), str(ws / "tenants" / dst), str(out),
-                                "1" if dst == "populated" else "0"]))
-    omm_s = statistics.median(r[0] for r in omm_runs)
-    base_s = statistics.median(r[0] for r in base_runs)
-    return {"destination": dst, "omm_seconds": round(omm_s, 2), "omm_peak_mb": max(r[1] for r in omm_runs) >> 20,
-            "baseline_seconds": round(base_s, 2), "baseline_peak_mb": max(r[1] for r in base_runs) >> 20,
-            "ratio": round(omm_s / base_s, 2), "runs": repeat}
+    lines, extra = _headline(results, masters, spaces)
+    return Report(
+        name="copy",
+        title=(f"copy: {masters:,} masters ({spaces.set_rows:,} assignment rows, {spaces.media_rows:,} asset rows) "
+               f"into an empty and into a populated tenant; median of {ctx.repeat} runs"),
+        results=results,
+        baseline=POLARS["empty"],
+        headline="\n".join(lines),
+        extra={"masters": masters, "assignment_rows": spaces.set_rows, "asset_rows": spaces.media_rows, "seed": SEED,
+               **extra},
+        baselines={**{OMM[c]: POLARS[c] for c in CASES}, **{POLARS[c]: POLARS[c] for c in CASES}},
+    )
+
+
+BENCHMARK = Benchmark(name="copy", description="omm copy into an empty and a populated tenant vs a Polars read + "
+                                               "write of the same manifests", run=run)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--masters", type=int, default=47_000, help="masters of the generated tenant (default "
-                        "47000: about 1M assignment rows)")
+    parser.add_argument("--masters", type=int, default=masters_for(TARGET_ROWS),
+                        help=f"masters of the generated tenant (default {masters_for(TARGET_ROWS)}: ~1M assignment rows)")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each tool; the median is shown (default 1)")
     parser.add_argument("--regenerate", action="store_true", help="generate the tenants again")
     args = parser.parse_args(argv)
-    data = ROOT / "bench" / "data" / f"copy-{args.masters}"
-    ws = prepare(data, args.masters, args.regenerate)
-    src = ws / "tenants/src/cms"
-    print(f"source: {rows(src / 'media.tsv'):,} asset rows, {rows(src / 'assignments.tsv'):,} assignment rows",
-          file=sys.stderr)
-    results = [measure(ws, data / "scratch", dst, args.repeat) for dst in ("empty", "populated")]
-    print(f"{'into':<10} {'omm copy':>9} {'peak MB':>8} {'polars r+w':>11} {'peak MB':>8} {'ratio':>6}  target ≤ {TARGET}×")
-    for r in results:
-        print(f"{r['destination']:<10} {r['omm_seconds']:>8}s {r['omm_peak_mb']:>8} {r['baseline_seconds']:>10}s "
-              f"{r['baseline_peak_mb']:>8} {r['ratio']:>5}×  {'ok' if r['ratio'] <= TARGET else 'MISSED'}")
-    (ROOT / "bench" / "results").mkdir(parents=True, exist_ok=True)
-    (ROOT / "bench" / "results" / "copy.json").write_text(json.dumps(results, indent=1) + "\n")
-    shutil.rmtree(data / "scratch", ignore_errors=True)
+    root = Path(__file__).resolve().parent.parent
+    ctx = Context(root=root, rows=args.masters * ROWS_PER_MASTER, repeat=args.repeat, python=sys.executable,
+                  regenerate=args.regenerate)
+    try:
+        report = partial(run, masters=args.masters)(ctx)
+    except BenchError as exc:
+        print(f"BENCHMARK FAILED: copy\n{exc}", file=sys.stderr)
+        return 1
+    print(render(report))
+    write_json(ctx.results_dir / "copy.json", report.to_json(ctx))
     return 0
 
 

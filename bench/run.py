@@ -22,15 +22,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import copy_bench
 import diff_bench
 import import_bench
+import sync_bench
 import validate_bench
 from harness import BenchError, Benchmark, Context, render, write_json
 
 ROOT = Path(__file__).resolve().parent.parent
 
 # Dispatch table: a new benchmark is a module exposing BENCHMARK, added here.
-BENCHMARKS: dict[str, Benchmark] = {b.name: b for b in (validate_bench.BENCHMARK, diff_bench.BENCHMARK, import_bench.BENCHMARK)}
+BENCHMARKS: dict[str, Benchmark] = {b.name: b for b in (validate_bench.BENCHMARK, diff_bench.BENCHMARK, import_bench.BENCHMARK,
+                                                        sync_bench.BENCHMARK, copy_bench.BENCHMARK)}
 
 # Versions recorded with every result, so numbers from different machines or days can be compared.
 PACKAGES = ("omm", "polars", "duckdb", "csv-diff", "daff")

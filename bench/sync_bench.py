@@ -1,23 +1,32 @@
 #!/usr/bin/env python3
 """sync: `omm sync` of a generated tenant — full, incremental after editing one product, and with
-nothing to do — with wall time and peak memory of each (a fresh `omm` process per run).
+nothing to do — beside the I/O a full sync's volume costs in Polars.
 
-    .venv/bin/python bench/sync_bench.py                     # the issue's tenant: 100,000 masters × 8 variants
-    .venv/bin/python bench/sync_bench.py --masters 10000     # quick (about 75,000 products, 1.5 GB of outputs)
-    .venv/bin/python bench/sync_bench.py --repeat 3 --regenerate
+    make bench BENCH_ARGS="--only sync"                       # 50,000 masters (~1M assignment rows)
+    make bench BENCH_ARGS="--only sync --rows 2000000"        # the issue's 100,000 masters × 8 variants
+    make bench BENCH_ARGS="--only sync --rows 200000"         # 10,000 masters, quick
+    .venv/bin/python bench/sync_bench.py --masters 10000      # the same, without run.py
 
-The tenant is made once, outside the timing, with ``fixtures/generate.py tenant --masters N`` into
-bench/data/sync-<N>/ (3 channels × 2-3 locales; about 21 assignment rows per master). Each repeat
-works on a fresh copy whose input manifests are hard links to that template (omm replaces files by
-rename and never writes inputs in place), with no previous outputs:
+Size: min(--rows, 2,000,000) / 20 masters (the generator makes about 21 assignment rows per master),
+so ``--rows 2000000`` is issue 5's tenant: 100k masters × 8 variants, 3 channels × 2-3 locales,
+~2M assignment rows. The tenant is made once, outside the timing, by ``fixtures/generate.py tenant
+--masters N`` (seed 7) into bench/data/sync-<N>/ws. Every repeat works on a fresh copy whose files
+are hard links to that template (omm replaces files by rename and never writes in place), with no
+previous outputs, and runs, each a fresh process:
 
 1. ``omm sync --tenant bench --full``: every product × channel (and Omnichannel) × locale (and Neutral);
 2. one master's Additional items get another MediaPurpose (not timed), then ``omm sync``: incremental;
-3. ``omm sync`` again: nothing changed.
+3. ``omm sync`` again: nothing changed;
+4. the baseline, ``polars read + write (I/O floor)``: a Polars script that reads what sync reads
+   (cms/media.tsv, cms/assignments.tsv, hq/products.tsv, channels.tsv) and streams every file the
+   sync wrote (hq/, csu/<OUN>/, search/) through ``scan_csv`` → ``sink_csv`` into a scratch
+   directory: moving a full sync's bytes, with no flattening at all. A floor, not a competitor.
 
-Targets (issue 5): full sync under 60 s and 8 GB; incremental after editing one product under 5 s.
-The report is printed and written to bench/results/sync-<N>.json. This script is not yet in
-bench/run.py (``make bench``); run it directly.
+Checked every run: omm exits 0 and reports the mode expected (full, incremental, incremental), the
+edited sync recomputes some products but not all.
+
+Targets (issue 5), at 100,000 masters: full sync under 60 s and 8 GB; incremental sync after
+editing one product under 5 s. Printed as met / MISSED ("would be ..." at a smaller size).
 """
 from __future__ import annotations
 
@@ -25,17 +34,38 @@ import argparse
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
-from harness import MB, run_once
+from datasets import SEED
+from harness import (
+    MB,
+    BenchError,
+    Benchmark,
+    Command,
+    Context,
+    Report,
+    Result,
+    Sample,
+    measure,
+    render,
+    warm_page_cache,
+    write_json,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
+__all__ = ["BENCHMARK", "masters_for"]
+
+ROWS_PER_MASTER = 20  # --rows / this = masters (the generator makes ~21 assignment rows per master)
+TARGET_MASTERS = 100_000  # the issue's tenant, and the largest this benchmark generates
 TENANT = "bench"
-TARGETS = {"full": (60.0, 8192.0), "incremental": (5.0, None), "unchanged": (None, None)}
+FULL, INCREMENTAL, UNCHANGED = "omm sync --full", "omm sync (one product edited)", "omm sync (nothing changed)"
+BASELINE = "polars read + write (I/O floor)"
+TARGETS = {FULL: (60.0, 8192.0), INCREMENTAL: (5.0, None)}  # (seconds, peak MB)
+INPUTS = ("cms/media.tsv", "cms/assignments.tsv", "hq/products.tsv", "channels.tsv")
+
 EDIT = """\
 import sys
 from pathlib import Path
@@ -53,75 +83,196 @@ tmp.write_bytes(manifest_bytes(frame, "assignments"))
 tmp.replace(path)  # by rename: the template's hard-linked file stays as it was
 print(key)
 """
+# What a full sync's volume costs in Polars: read its inputs, stream each file a sync writes (as the
+# previous steps left them) into the scratch directory. Arguments: the tenant, the scratch directory.
+IO_FLOOR = """\
+import sys
+from pathlib import Path
+import polars as pl
+tenant, out = Path(sys.argv[1]), Path(sys.argv[2])
+for rel in ("cms/media.tsv", "cms/assignments.tsv", "hq/products.tsv", "channels.tsv"):
+    pl.read_csv(tenant / rel, separator="\\t", infer_schema=False, quote_char=None)
+written = [tenant / "hq/media_assignments.tsv", tenant / "search/default_images.tsv",
+           *sorted(tenant.glob("csu/*/media_assignments.tsv"))]
+for n, path in enumerate(written):
+    pl.scan_csv(path, separator="\\t", infer_schema=False).sink_csv(out / f"{n}.tsv", separator="\\t")
+"""
 
 
-def setup(argv: list[str]) -> str:
-    """Run an untimed step; stop with its stderr when it fails."""
-    proc = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True,
-                          env={k: v for k, v in os.environ.items() if k != "OMM_WORKSPACE"})
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(argv[:6])}… failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
-    return proc.stdout
+def masters_for(rows: int) -> int:
+    return max(1, min(rows // ROWS_PER_MASTER, TARGET_MASTERS))
 
 
-def template(masters: int, regenerate: bool) -> Path:
-    base = ROOT / "bench" / "data" / f"sync-{masters}"
-    tenant = base / "ws" / "tenants" / TENANT
-    if regenerate or not (tenant / "cms" / "assignments.tsv").is_file():
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", errors="replace").strip()
+
+
+def _omm_executable(ctx: Context) -> str:
+    """The installed `omm` console script next to the running interpreter (the venv's), else on PATH."""
+    beside = Path(ctx.python).parent / "omm"
+    found = str(beside) if beside.exists() else shutil.which("omm")
+    if found is None:
+        raise BenchError("cannot find the `omm` command; run `make bench` so the venv is set up")
+    return found
+
+
+def _setup(ctx: Context, argv: list[str]) -> None:
+    """Run an untimed step in a child process; BenchError with its stderr if it fails."""
+    env = {k: v for k, v in os.environ.items() if k != "OMM_WORKSPACE"}
+    done = subprocess.run(argv, cwd=ctx.root, capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        raise BenchError(f"{' '.join(argv[1:6])}… failed (exit {done.returncode}):\n{done.stderr[-3000:]}")
+
+
+def template(ctx: Context, masters: int) -> Path:
+    """The generated workspace bench/data/sync-<masters>/ws (made once; ws.complete is written last)."""
+    base = ctx.data_dir / f"sync-{masters}"
+    stamp = base / "ws.complete"
+    if ctx.regenerate or not stamp.is_file():
         shutil.rmtree(base, ignore_errors=True)
-        setup([PYTHON, "fixtures/generate.py", "tenant", "--masters", str(masters), "-o", str(tenant)])
+        print(f"generating {base.relative_to(ctx.root)}/ws: a tenant of {masters:,} masters", file=sys.stderr,
+              flush=True)
+        _setup(ctx, [ctx.python, "fixtures/generate.py", "tenant", "--masters", str(masters), "--seed", str(SEED),
+                     "-o", str(base / "ws" / "tenants" / TENANT)])
+        stamp.write_text(f"{masters}\n", encoding="utf-8")
     return base / "ws"
 
 
-def fresh_copy(source: Path, target: Path) -> Path:
-    shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(source, target, copy_function=os.link)  # inputs are hard links, never written in place
-    return target
+@dataclass
+class Runs:
+    """The workspace every repeat works on, reset between repeats; the checks of the four commands."""
+
+    ctx: Context
+    source: Path
+    work: Path
+    scratch: Path
+    written: list[str] = field(default_factory=list)  # what the full sync wrote, relative to the tenant
+    output_bytes: int = 0
+
+    @property
+    def tenant(self) -> Path:
+        return self.work / "tenants" / TENANT
+
+    def fresh(self) -> None:
+        shutil.rmtree(self.work, ignore_errors=True)
+        shutil.copytree(self.source, self.work, copy_function=os.link)
+        shutil.rmtree(self.scratch, ignore_errors=True)
+        self.scratch.mkdir(parents=True)
+
+    def _report(self, label: str, sample: Sample, mode: str) -> dict[str, object]:
+        try:
+            report = json.loads(sample.stdout_head)
+        except ValueError:
+            report = {}
+        if sample.returncode != 0 or report.get("mode") != mode:
+            raise BenchError(f"{label} exited {sample.returncode} in mode {report.get('mode')!r} (expected {mode}):\n"
+                             f"{_text(sample.stderr_head)[-3000:]}")
+        return report
+
+    def check_full(self, sample: Sample) -> None:
+        report = self._report(FULL, sample, "full")
+        files = report.get("files")
+        self.written = [str(f["path"]) for f in files if f.get("change") != "deleted"] if isinstance(files, list) else []
+        self.output_bytes = sum((self.tenant / rel).stat().st_size for rel in self.written)
+        _setup(self.ctx, [self.ctx.python, "-c", EDIT, str(self.tenant)])  # not timed: the user's edit
+
+    def check_incremental(self, sample: Sample) -> None:
+        entities = self._report(INCREMENTAL, sample, "incremental").get("entities", {})
+        assert isinstance(entities, dict)
+        if not 0 < entities.get("recomputed", 0) < entities.get("total", 0):
+            raise BenchError(f"{INCREMENTAL} recomputed {entities}: expected the edited product's, not all or none")
+
+    def check_unchanged(self, sample: Sample) -> None:
+        self._report(UNCHANGED, sample, "incremental")
+
+    def check_baseline(self, sample: Sample) -> None:
+        if sample.returncode != 0:
+            raise BenchError(f"{BASELINE} exited {sample.returncode}:\n{_text(sample.stderr_head)[-3000:]}")
+        self.fresh()  # the next repeat starts from the generated tenant, no outputs
 
 
-def timed(workspace: Path, *args: str) -> tuple[float, float, str]:
-    sample = run_once([PYTHON, "-m", "toolkit", "--workspace", str(workspace), "sync", "--tenant", TENANT,
-                       "--format", "json", *args], ROOT)
-    if sample.returncode != 0:
-        raise SystemExit(f"omm sync failed ({sample.returncode}):\n{sample.stderr_head.decode(errors='replace')}")
-    mode = json.loads(sample.stdout_head)["mode"]
-    return sample.seconds, sample.peak_rss_bytes / MB, mode
+def _commands(ctx: Context, runs: Runs) -> list[Command]:
+    sync = [_omm_executable(ctx), "--workspace", str(runs.work), "sync", "--tenant", TENANT, "--format", "json"]
+    return [Command(FULL, [*sync, "--full"], runs.check_full),
+            Command(INCREMENTAL, sync, runs.check_incremental),
+            Command(UNCHANGED, sync, runs.check_unchanged),
+            Command(BASELINE, [ctx.python, "-c", IO_FLOOR, str(runs.tenant), str(runs.scratch)], runs.check_baseline)]
 
 
-def main() -> None:
+def _verdict(met: bool, applies: bool) -> str:
+    if applies:
+        return "met" if met else "MISSED"
+    return (f"{'would be met' if met else 'would be missed'}; the target applies at {TARGET_MASTERS:,} masters "
+            f"(--rows {TARGET_MASTERS * ROWS_PER_MASTER})")
+
+
+def _headline(results: list[Result], masters: int) -> tuple[list[str], dict[str, object]]:
+    by = {r.label: r for r in results}
+    applies = masters >= TARGET_MASTERS
+    lines = [f"{masters:,} masters = min(--rows / {ROWS_PER_MASTER}, {TARGET_MASTERS:,}); this machine has "
+             f"{os.cpu_count()} CPUs"]
+    targets: dict[str, object] = {}
+    for label, (seconds, peak) in TARGETS.items():
+        r = by[label]
+        met_s = r.median_s < seconds
+        lines.append(f"{label}: {r.median_s:.1f} s (target < {seconds:g} s): {_verdict(met_s, applies)}")
+        targets[f"{label} seconds"] = {"value": round(r.median_s, 4), "target": seconds, "met": met_s,
+                                       "applies": applies}
+        if peak is not None:
+            met_m = r.peak_mb < peak
+            lines.append(f"{label}: peak {r.peak_mb:.0f} MB (target < {peak:g} MB): {_verdict(met_m, applies)}")
+            targets[f"{label} peak MB"] = {"value": round(r.peak_mb, 1), "target": peak, "met": met_m,
+                                           "applies": applies}
+    return lines, {"targets": targets}
+
+
+def run(ctx: Context, masters: int | None = None) -> Report:
+    masters = masters or masters_for(ctx.rows)
+    source = template(ctx, masters)
+    for rel in INPUTS:
+        warm_page_cache(source / "tenants" / TENANT / rel)
+    runs = Runs(ctx, source, source.parent / "work", source.parent / "baseline-out")
+    runs.fresh()
+    try:
+        results = measure(_commands(ctx, runs), ctx.repeat, ctx.root)
+    finally:
+        shutil.rmtree(runs.work, ignore_errors=True)
+        shutil.rmtree(runs.scratch, ignore_errors=True)
+    lines, extra = _headline(results, masters)
+    return Report(
+        name="sync",
+        title=(f"sync: a generated tenant of {masters:,} masters × 8 variants ({runs.output_bytes / MB:,.0f} MB of "
+               f"outputs); median of {ctx.repeat} runs"),
+        results=results,
+        baseline=BASELINE,
+        headline="\n".join(lines),
+        extra={"masters": masters, "output_bytes": runs.output_bytes, "seed": SEED, **extra},
+    )
+
+
+BENCHMARK = Benchmark(name="sync", description="omm sync full, incremental and unchanged vs the I/O of its volume "
+                                               "in Polars", run=run)
+
+
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--masters", type=int, default=100_000, help="masters of the generated tenant (8 variants each)")
-    parser.add_argument("--repeat", type=int, default=1, help="runs of each step (the median is reported)")
+    parser.add_argument("--masters", type=int, default=TARGET_MASTERS,
+                        help=f"masters of the generated tenant, 8 variants each (default {TARGET_MASTERS})")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each step; the median is shown (default 1)")
     parser.add_argument("--regenerate", action="store_true", help="generate the tenant again")
-    args = parser.parse_args()
-    source = template(args.masters, args.regenerate)
-    work = ROOT / "bench" / "data" / f"sync-{args.masters}-run"
-    runs: dict[str, list[tuple[float, float, str]]] = {k: [] for k in TARGETS}
-    for i in range(args.repeat):
-        ws = fresh_copy(source, work)
-        runs["full"].append(timed(ws, "--full"))
-        setup([PYTHON, "-c", EDIT, str(ws / "tenants" / TENANT)])
-        runs["incremental"].append(timed(ws))
-        runs["unchanged"].append(timed(ws))
-        print(f"  run {i + 1}/{args.repeat}: " + ", ".join(f"{k} {v[-1][0]:.1f} s" for k, v in runs.items()),
-              file=sys.stderr, flush=True)
-    tenant = work / "tenants" / TENANT
-    outputs = sum(p.stat().st_size for p in [tenant / "hq/media_assignments.tsv", tenant / "search/default_images.tsv",
-                                            *tenant.glob("csu/*/media_assignments.tsv")])
-    report = {"benchmark": "sync", "masters": args.masters, "repeat": args.repeat, "output_mb": round(outputs / MB),
-              "steps": {k: {"median_s": round(statistics.median(s for s, _, _ in v), 2),
-                            "peak_rss_mb": round(max(m for _, m, _ in v)), "mode": v[-1][2],
-                            "target_s": TARGETS[k][0], "target_mb": TARGETS[k][1]} for k, v in runs.items()}}
-    print(f"sync of a generated tenant, {args.masters} masters × 8 variants ({report['output_mb']} MB of outputs)")
-    for step, r in report["steps"].items():
-        target = f"  (target ≤ {r['target_s']:.0f} s" + (f", ≤ {r['target_mb']:.0f} MB)" if r["target_mb"] else ")") \
-            if r["target_s"] else ""
-        print(f"  {step:<12} {r['mode']:<12} {r['median_s']:8.1f} s {r['peak_rss_mb']:8.0f} MB{target}")
-    results = ROOT / "bench" / "results"
-    results.mkdir(parents=True, exist_ok=True)
-    (results / f"sync-{args.masters}.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    shutil.rmtree(work, ignore_errors=True)
+    args = parser.parse_args(argv)
+    root = Path(__file__).resolve().parent.parent
+    ctx = Context(root=root, rows=args.masters * ROWS_PER_MASTER, repeat=args.repeat, python=sys.executable,
+                  regenerate=args.regenerate)
+    try:
+        report = partial(run, masters=args.masters)(ctx)
+    except BenchError as exc:
+        print(f"BENCHMARK FAILED: sync\n{exc}", file=sys.stderr)
+        return 1
+    print(render(report))
+    write_json(ctx.results_dir / "sync.json", report.to_json(ctx))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

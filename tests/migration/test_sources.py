@@ -40,9 +40,9 @@ def test_walk_lists_every_file_relative_and_sorted(tmp_path: Path) -> None:
 
 
 def test_bad_sources(tmp_path: Path) -> None:
-    with pytest.raises(UsageError, match=r"--listing .*nope.txt: no such file \(give a text file"):
+    with pytest.raises(InputError, match=r"--listing .*nope.txt: no such file \(give a text file"):
         read_listing(tmp_path / "nope.txt")
-    with pytest.raises(UsageError, match=r"is a directory \(give the directory with --media-dir instead\)"):
+    with pytest.raises(InputError, match=r"is a directory, not a file \(give the directory with --media-dir instead\)"):
         read_listing(tmp_path)
     with pytest.raises(UsageError, match=r"--media-dir .*nope: no such directory"):
         walk(tmp_path / "nope")

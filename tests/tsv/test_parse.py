@@ -187,6 +187,36 @@ def test_trailing_tab_makes_a_row_ragged(tmp_path) -> None:
     assert rows_lines_problems(m) == ([("B", "2")], [3], [(2, "ragged_row")])
 
 
+@pytest.mark.parametrize(("raw", "lines"), [
+    (b"Name\tValue\tNote\nA\t1\t\nB\t2\n", [2]),  # short by one; the last column has empty cells
+    (b"Name\tValue\tNote\nA\t1\t\nB\n", [2]),  # short by two
+    (b"Name\tValue\tNote\nA\t1\t\nB\t2", [2]),  # short, and no newline at the end
+    # A carriage return holds a byte the read drops: it must not make up for the missing tab.
+    (b"Name\tValue\tNote\r\nA\t1\t\r\nB\t2\r\n", [2]),
+])
+def test_short_rows_found_when_the_last_column_has_empty_cells(tmp_path, raw: bytes, lines: list[int]) -> None:
+    m = read_both(tmp_path, raw)
+    assert rows_lines_problems(m) == ([("A", "1", None)], lines, [(3, "ragged_row")])
+
+
+def test_blank_line_among_rows_with_empty_last_cells(tmp_path) -> None:
+    m = read_both(tmp_path, b"Name\tValue\tNote\nA\t1\t\n\nB\t2\t\n")
+    assert rows_lines_problems(m) == ([("A", "1", None), ("B", "2", None)], [2, 4], [])
+
+
+@pytest.mark.parametrize("raw", [
+    b"Name\tValue\tNote\nA\t1\t\nB\t\t\n",
+    b"Name\tValue\tNote\nA\t1\t\nB\t\t",  # no newline at the end
+    "Name\tValue\tNote\nÄ\t1\t\nB\t€\t\n".encode(),  # multi-byte characters
+])
+def test_complete_rows_with_empty_last_cells_read_fast(tmp_path, raw: bytes) -> None:
+    from toolkit.tsv.parse import _bytes_add_up
+
+    m = read_both(tmp_path, raw)
+    assert not m.problems and m.frame.height == 2 and m.lines is None
+    assert _bytes_add_up(raw, m.frame, 3, carriage=False)
+
+
 def test_ragged_value_is_clipped() -> None:
     m = read_manifest_bytes(("Name\tValue\nA\t" + "x" * 100 + "\tmore\n").encode(), SETTINGS, strict=False)
     (f,) = m.problems
@@ -270,4 +300,4 @@ def test_missing_file_and_directory_are_input_errors(tmp_path) -> None:
     assert str(exc.value) == f"{tmp_path / 'nope.tsv'}: no such file (check the path)"
     with pytest.raises(InputError) as exc:
         read_manifest(tmp_path)
-    assert str(exc.value) == f"{tmp_path} is a directory, not a manifest (name a .tsv file)"
+    assert str(exc.value) == f"{tmp_path} is a directory, not a file (name a .tsv file)"

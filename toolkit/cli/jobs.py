@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from toolkit.cli.output import data, format_option, note
 from toolkit.cli.tenant import workspace_dir
 from toolkit.kinds import get_kind
+
+if TYPE_CHECKING:
+    from toolkit.copying import CopyResult
 
 # Spelled out here (not imported from schemas.jobs) so that ``omm --help`` stays free of pandera.
 # The jobs kind's description, read without Pandera (schemas/kinds.json), so --help stays fast.
@@ -69,11 +74,13 @@ def show(job_id: str, tenant_id: str | None, fmt: str) -> None:
               help="When another command is changing the tenant, wait this long for it (0: fail at once).")
 @format_option(("text", "json"))
 def retry(job_id: str, tenant_id: str | None, wait: float, fmt: str) -> None:
-    """Retry a Failed, Interrupted, Cancelled or CompletedWithErrors import job.
+    """Retry a Failed, Interrupted, Cancelled or CompletedWithErrors import or copy job.
 
-    Imports again, as a new job, the rows of the job's result manifest that did not succeed
-    (with the ids the first run filled in), or its whole saved input when it never finished,
-    with the options of the first run. Exit codes as for omm import.
+    An import: imports again, as a new job, the rows of the job's result manifest that did not
+    succeed (with the ids the first run filled in), or its whole saved input when it never
+    finished, with the options of the first run; exit codes as for omm import. A copy: copies
+    again, as a new job, with the options and the channel and locale mapping the job saved
+    (a copy is all or nothing: one that did not finish changed nothing); no confirmation asked.
 
     \b
     Examples:
@@ -81,6 +88,22 @@ def retry(job_id: str, tenant_id: str | None, wait: float, fmt: str) -> None:
       omm jobs retry 20261122T102233.123456Z-1a2b3c --tenant contoso-dev --format json
     """
     from toolkit.cli.importing import render_import
-    from toolkit.importing.retry import retry as run_retry
+    from toolkit.copying import CopyResult
+    from toolkit.retrying import retry as run_retry
 
-    render_import(run_retry(workspace_dir(), job_id, tenant_id, wait=wait), fmt)
+    result = run_retry(workspace_dir(), job_id, tenant_id, wait=wait)
+    if isinstance(result, CopyResult):
+        _render_copy(result, fmt)
+    else:
+        render_import(result, fmt)
+
+
+def _render_copy(result: CopyResult, fmt: str) -> None:
+    from toolkit.render import copying as render
+
+    if fmt == "json":
+        note(render.plan_text(result.plan).rstrip("\n"))  # as omm copy --format json: the plan on stderr
+        data(render.result_json(result))
+    else:
+        data(render.plan_text(result.plan))
+    note(render.summary(result))

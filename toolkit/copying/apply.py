@@ -3,17 +3,23 @@
 Everything goes into ``job.txn`` and is committed with the job's row, all or nothing (SPEC §7).
 Large manifests are written by Polars straight into the transaction's scratch area and handed over
 by rename, in the exact bytes ``toolkit.tsv.manifest_bytes`` gives (canonical, sorted by key).
+Two worker threads write them (Polars releases the GIL) while this thread hands each written file
+to the transaction, in order — its fsync and SHA-256 overlapping the writing of the next; only this
+thread touches the transaction.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
+from types import TracebackType
 
 import polars as pl
 
 from toolkit.copying.plan import CopyPlan, binaries
 from toolkit.copying.snapshot import BLOBS, MEDIA, MEDIA_HISTORY, SETS, SETS_HISTORY, Progress, list_blobs
-from toolkit.copying.units import Decision
 from toolkit.errors import InputError
 from toolkit.jobs import Job
 from toolkit.kinds import get_kind
@@ -39,38 +45,86 @@ def canonical(frame: pl.DataFrame, kind: str) -> pl.DataFrame:
     return ordered if order.is_sorted() else ordered[order]
 
 
+def _ordered(frame: pl.DataFrame, kind: str | None, sort: bool) -> pl.DataFrame:
+    if kind is None:
+        return frame
+    return canonical(frame, kind) if sort else frame.select(column_order(frame.columns, get_kind(kind)))
+
+
 def write_frame(txn: Transaction, rel: str, frame: pl.DataFrame, kind: str | None, *, sort: bool = True) -> None:
     """Stage ``rel`` with ``frame`` (values canonical, empty cells null) written canonically as
     manifest ``kind`` (rows in key order unless not ``sort``), or, without a kind, as it is."""
-    if kind is None:
-        ordered = frame
-    else:
-        ordered = canonical(frame, kind) if sort else frame.select(column_order(frame.columns, get_kind(kind)))
     scratch = txn.scratch_path(".tsv")
-    ordered.write_csv(scratch, **_CSV)  # type: ignore[arg-type]
+    _ordered(frame, kind, sort).write_csv(scratch, **_CSV)  # type: ignore[arg-type]
     txn.write_file(rel, scratch, move=True)
 
 
-def _history(job: Job, rel: str, kind: str, replaced: pl.DataFrame, now: str) -> None:
-    """Append the replaced rows to the history manifest ``rel`` (as ``omm import`` does: existing rows
-    as they are, new ones after them with SupersededOn and SupersededBy)."""
+@dataclass(frozen=True)
+class _File:
+    """A manifest to stage as ``rel``: the frame ``make`` gives, written as ``write_frame`` would."""
+
+    rel: str
+    make: Callable[[], pl.DataFrame]
+    kind: str | None
+    sort: bool = True
+    rows: int = 0  # what it counts for the "write" progress
+
+
+def _render(file: _File, scratch: Path) -> None:
+    """Write ``file`` into ``scratch`` (in a worker thread: Polars only, no transaction)."""
+    _ordered(file.make(), file.kind, file.sort).write_csv(scratch, **_CSV)  # type: ignore[arg-type]
+
+
+class _Rendering:
+    """``files`` written into scratch files by two worker threads as soon as it is entered;
+    :meth:`hand_over` waits for one and stages it (the caller's thread owns the transaction)."""
+
+    def __init__(self, txn: Transaction, files: list[_File]) -> None:
+        self.txn, self.files = txn, files
+        self.scratches = [txn.scratch_path(".tsv") for _ in files]
+        self.pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="omm-copy-write")
+        self.futures: list[Future[None]] = []
+
+    def __enter__(self) -> _Rendering:
+        self.futures = [self.pool.submit(_render, f, s) for f, s in zip(self.files, self.scratches, strict=True)]
+        return self
+
+    def hand_over(self, n: int) -> _File:
+        self.futures[n].result()  # a worker's error is raised here
+        self.txn.write_file(self.files[n].rel, self.scratches[n], move=True)
+        return self.files[n]
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        # On an error (Ctrl-C included) nothing more starts; a file being written is finished before
+        # the job discards the transaction, so no worker writes into a staging area being removed.
+        self.pool.shutdown(wait=True, cancel_futures=kind is not None)
+
+
+def _history_rows(path: Path, kind: str, replaced: pl.DataFrame, now: str, job_id: str) -> pl.DataFrame:
+    """The history manifest at ``path`` with the replaced rows appended (as ``omm import`` does:
+    existing rows as they are, new ones after them with SupersededOn and SupersededBy)."""
     from toolkit.tsv import read_manifest
 
-    if replaced.height == 0:
-        return
-    rows = replaced.with_columns(SupersededOn=pl.lit(now), SupersededBy=pl.lit(job.id))
-    path = job.tenant.path(rel)
+    rows = replaced.with_columns(SupersededOn=pl.lit(now), SupersededBy=pl.lit(job_id))
     if path.is_file():
         rows = pl.concat([read_manifest(path, kind).frame, rows], how="diagonal_relaxed")
-    write_frame(job.txn, rel, rows, kind, sort=False)
+    return rows
 
 
-def _manifest(job: Job, decision: Decision, rel: str, history: str, kind: str, now: str) -> int:
-    if decision.rows is None:
-        return 0
-    write_frame(job.txn, rel, decision.rows, kind)
-    _history(job, history, kind, decision.replaced, now)
-    return decision.rows.height
+def _files(job: Job, plan: CopyPlan, now: str) -> list[_File]:
+    """What a copy stages besides the binaries: each manifest it changes with its history, then plan.tsv."""
+    files: list[_File] = []
+    for decision, rel, history, kind in ((plan.media, MEDIA, MEDIA_HISTORY, "assets"),
+                                         (plan.sets, SETS, SETS_HISTORY, "assignments")):
+        rows, replaced = decision.rows, decision.replaced
+        if rows is None:
+            continue
+        files.append(_File(rel, lambda rows=rows: rows, kind, rows=rows.height))
+        if replaced.height:
+            path = job.tenant.path(history)
+            files.append(_File(history, lambda p=path, k=kind, r=replaced: _history_rows(p, k, r, now, job.id), kind,
+                               sort=False))
+    return [*files, _File(job.file(PLAN_FILE), lambda: plan.table, None)]
 
 
 def stage_binaries(job: Job, plan: CopyPlan, on_progress: Progress | None) -> tuple[int, int]:
@@ -94,15 +148,15 @@ def stage_binaries(job: Job, plan: CopyPlan, on_progress: Progress | None) -> tu
 
 
 def stage(job: Job, plan: CopyPlan, on_progress: Progress | None = None) -> tuple[int, int]:
-    """Stage the whole copy in ``job``; returns (binaries copied, binaries missing in the source)."""
-    now = utc_now()
-    total = sum(d.rows.height for d in (plan.media, plan.sets) if d.rows is not None)
-    done = _manifest(job, plan.media, MEDIA, MEDIA_HISTORY, "assets", now)
-    if on_progress is not None and total:
-        on_progress("write", done, total)
-    done += _manifest(job, plan.sets, SETS, SETS_HISTORY, "assignments", now)
-    if on_progress is not None and total:
-        on_progress("write", done, total)
-    copied = stage_binaries(job, plan, on_progress)
-    write_frame(job.txn, job.file(PLAN_FILE), plan.table, None)
+    """Stage the whole copy in ``job`` (manifests and histories, binaries, plan.tsv, in that order);
+    returns (binaries copied, binaries missing in the source)."""
+    files = _files(job, plan, utc_now())
+    total, done = sum(f.rows for f in files), 0
+    with _Rendering(job.txn, files) as rendering:
+        for n in range(len(files) - 1):
+            done += rendering.hand_over(n).rows
+            if on_progress is not None and total and files[n].rows:
+                on_progress("write", done, total)
+        copied = stage_binaries(job, plan, on_progress)
+        rendering.hand_over(len(files) - 1)  # plan.tsv
     return copied

@@ -43,7 +43,8 @@ def _distinct(frame: pl.DataFrame, columns: tuple[str, ...]) -> pl.DataFrame:
     present = [c for c in columns if c in frame.columns]
     if not present:
         return pl.DataFrame(schema={"__rows": pl.UInt32})
-    return frame.group_by(present, maintain_order=True).agg(__rows=pl.len())
+    # In no particular order (findings are summarized sorted), lazily: the streaming engine groups faster.
+    return frame.lazy().group_by(present).agg(__rows=pl.len()).collect()
 
 
 def integrity_problems(media: pl.DataFrame, sets: pl.DataFrame, dst: Snapshot) -> list[str]:
@@ -80,16 +81,17 @@ def display_name_clashes(after: pl.DataFrame, written: pl.DataFrame) -> list[str
     """Display names that two different assets would have in the destination (names in ``written``)."""
     if "MediaDisplayName" not in written.columns or written.height == 0:
         return []
-    pairs = with_columns(after, ("MediaDisplayName", "InternalMediaId")).select("MediaDisplayName", "InternalMediaId")
+    named = pl.col("MediaDisplayName")
+    # Lazily: the streaming engine groups a million names several times faster.
+    pairs = with_columns(after, ("MediaDisplayName", "InternalMediaId")).lazy().select(named, "InternalMediaId")
     if written.height < after.height:  # only names the copy writes can clash because of it
-        names = written.get_column("MediaDisplayName").drop_nulls().unique().implode()
-        pairs = pairs.filter(pl.col("MediaDisplayName").is_in(names))
-    shared = (pairs.group_by("MediaDisplayName").agg(pl.col("InternalMediaId").n_unique().alias("__ids"))
-              .filter(pl.col("__ids") > 1, pl.col("MediaDisplayName").is_not_null()))
+        pairs = pairs.join(written.lazy().select(named).drop_nulls().unique(), on="MediaDisplayName", how="semi")
+    shared = (pairs.group_by(named).agg(pl.col("InternalMediaId").n_unique().alias("__ids"))
+              .filter(pl.col("__ids") > 1, named.is_not_null()).collect())
     if shared.height == 0:
         return []  # the usual case, answered by one group-by
-    clash = (pairs.filter(pl.col("MediaDisplayName").is_in(shared.get_column("MediaDisplayName").implode()))
-             .group_by("MediaDisplayName").agg(pl.col("InternalMediaId").unique().sort()).sort("MediaDisplayName"))
+    clash = (pairs.filter(named.is_in(shared.get_column("MediaDisplayName").implode()))
+             .group_by(named).agg(pl.col("InternalMediaId").unique().sort()).sort(named).collect())
     return [f"{name!r} ({', '.join(i or '?' for i in ids)})" for name, ids in clash.head(SHOWN).iter_rows()] + (
         [f"and {clash.height - SHOWN} more"] if clash.height > SHOWN else [])
 

@@ -75,9 +75,9 @@ def _no_holders(frame: pl.DataFrame, columns: tuple[str, ...]) -> pl.DataFrame:
     return frame.with_columns(pl.lit(None, pl.String).alias(c) for c in present) if present else frame
 
 
-def _reminted_url(src_base: str | None, dst_base: str | None) -> pl.Expr | None:
-    if not src_base or not dst_base:
-        return None
+def _reminted_url(src_base: str | None, dst_base: str | None, locales_renamed: bool) -> pl.Expr | None:
+    if not src_base or not dst_base or (src_base == dst_base and not locales_renamed):
+        return None  # nothing to mint again (the same base URL and locales give the same URL)
     url, ident = pl.col("MediaPublishedURL"), pl.col("InternalMediaId")
     prefix = pl.concat_str([pl.lit(src_base + "/"), ident, pl.lit("/"), pl.col(SRC_LOCALE), pl.lit("/")])
     fresh = pl.concat_str([pl.lit(dst_base + "/"), ident, pl.lit("/"), pl.col("MediaLocale"), pl.lit("/"),
@@ -93,7 +93,8 @@ def incoming_media(src: Snapshot, versions: str, mapping: Mapping, dst_base: str
                          _removed("MediaLocale", mapping.removed("locale"), "locale {} removed"))
     frame = unit_reason(frame, reason, ASSET_SOURCE_KEY).with_columns(
         _mapped("MediaChannel", mapping.renamed("channel")), _mapped("MediaLocale", mapping.renamed("locale")))
-    url = _reminted_url(src.base_url, dst_base) if "MediaPublishedURL" in frame.columns else None
+    url = _reminted_url(src.base_url, dst_base, bool(mapping.renamed("locale"))) \
+        if "MediaPublishedURL" in frame.columns else None
     frame = frame.with_columns(url) if url is not None else frame
     return _without_added(_no_holders(frame, ("CheckedOutBy",)), src.media, _ASSET_COLUMNS, ASSET_KEY)
 
@@ -114,29 +115,38 @@ def incoming_sets(src: Snapshot, versions: str, mapping: Mapping) -> pl.DataFram
                           SET_COLUMNS)
 
 
-def dangling(sets: pl.DataFrame, media: pl.DataFrame) -> pl.Expr | None:
-    """Per assignment row: why its set cannot be written — it names an asset (or a swatch image)
-    the destination will not have after the copy (``media``: its asset rows then); None when the
-    rows name no media at all."""
+def _unknown(rows: pl.DataFrame, column: str, known: pl.DataFrame, message: str) -> pl.DataFrame:
+    """(``__row``, ``__why``) of the ``rows`` whose ``column`` is none of the ids ``known`` has:
+    an anti join (much cheaper than a membership test against a million ids)."""
+    return (rows.join(known.select(pl.col("InternalMediaId").alias(column)), on=column, how="anti")
+            .select("__row", __why=pl.format(message, pl.col(column))))
+
+
+def dangling(sets: pl.DataFrame, media: pl.DataFrame) -> pl.Series:
+    """Per row of ``sets``: why its set cannot be written — it names an asset (or a swatch image)
+    the destination will not have after the copy (``media``: its asset rows then); null when it can."""
     from schemas.patterns import UUID
 
-    media = with_columns(media, ("InternalMediaId", "MediaType"))
-    reasons: list[pl.Expr] = []
-    if "InternalMediaId" in sets.columns:
-        known = media.get_column("InternalMediaId").drop_nulls().unique().implode()
-        ident = pl.col("InternalMediaId")
-        reasons.append(pl.when(ident.is_not_null() & ~ident.is_in(known))
-                       .then(pl.format("names media {} that the destination will not have", ident)))
-    if "SwatchValue" in sets.columns:
-        images = media.filter(pl.col("MediaType") == "Image").get_column("InternalMediaId").drop_nulls().unique()
-        swatch = pl.col("SwatchValue")
-        reasons.append(pl.when(swatch.str.contains(UUID) & ~swatch.is_in(images.implode()))
-                       .then(pl.format("swatch names image {} that the destination will not have", swatch)))
-    return pl.coalesce(reasons) if reasons else None
+    media = with_columns(media, ("InternalMediaId", "MediaType")).select("InternalMediaId", "MediaType")
+    rows = with_columns(sets, ("InternalMediaId", "SwatchValue")).select(
+        "InternalMediaId", "SwatchValue").with_row_index("__row")
+    swatch = pl.col("SwatchValue")
+    found = [  # the first reason of a row wins
+        _unknown(rows.select("__row", "InternalMediaId").filter(pl.col("InternalMediaId").is_not_null()),
+                 "InternalMediaId", media, "names media {} that the destination will not have"),
+        _unknown(rows.select("__row", "SwatchValue").filter(swatch.str.contains(UUID)), "SwatchValue",
+                 media.filter(pl.col("MediaType") == "Image"), "swatch names image {} that the destination will not have"),
+    ]
+    why = pl.concat(found).unique("__row", keep="first", maintain_order=True)
+    if why.height == 0:
+        return pl.repeat(None, sets.height, dtype=pl.String, eager=True).alias("__why")
+    return rows.select("__row").join(why, on="__row", how="left", maintain_order="left").get_column("__why")
 
 
-def drop_sets(sets: pl.DataFrame, bad: pl.DataFrame, reason: pl.Expr) -> pl.DataFrame:
-    """``sets`` (incoming) with the sets whose mapped key is in ``bad`` dropped for ``reason``."""
-    marked = sets.join(bad.select(SET_COLUMNS).unique().with_columns(__bad=pl.lit(True)), on=list(SET_COLUMNS),
-                       how="left", nulls_equal=True, maintain_order="left")
-    return unit_reason(marked, pl.when(pl.col("__bad")).then(reason), SET_SOURCE_KEY).drop("__bad")
+def drop_sets(sets: pl.DataFrame, bad: pl.DataFrame, reason: pl.Series) -> pl.DataFrame:
+    """``sets`` (incoming) with the sets whose mapped key is in ``bad`` dropped, each for the first
+    ``reason`` (one per row of ``sets``) of its rows."""
+    marked = sets.with_columns(__why=reason).join(
+        bad.select(SET_COLUMNS).unique().with_columns(__bad=pl.lit(True)), on=list(SET_COLUMNS), how="left",
+        nulls_equal=True, maintain_order="left")
+    return unit_reason(marked, pl.when(pl.col("__bad")).then(pl.col("__why")), SET_SOURCE_KEY).drop("__bad", "__why")

@@ -85,22 +85,24 @@ def _description(plan: CopyPlan, prefix: str) -> str:
             f"assignment sets {s.create} created, {s.replace} replaced, {s.keep} kept, {s.drop} dropped")
 
 
-def _inputs(opts: CopyOptions, plan: CopyPlan) -> dict[str, bytes]:
+def _inputs(opts: CopyOptions, plan: CopyPlan, *, plan_only: bool = False) -> dict[str, bytes]:
+    """``options.json``: the options and the mapping as resolved (what ``omm jobs retry`` runs again)."""
     import json
 
-    saved = {"options": json.loads(opts.to_json()), **plan.mapping.to_dict()}
+    saved = {"options": json.loads(opts.to_json()), **plan.mapping.to_dict(), **({"plan_only": True} if plan_only else {})}
     return {"options.json": json.dumps(saved, sort_keys=True, indent=1).encode() + b"\n"}
 
 
 def save_plan(workspace: Path, opts: CopyOptions, *, wait: float = 0, user: str | None = None,
-              on_progress: Progress | None = None) -> CopyResult:
-    """``omm copy --plan``: compute the plan and save it as a plan-only Copy job in the destination."""
+              on_progress: Progress | None = None, name: str | None = None) -> CopyResult:
+    """``omm copy --plan``: compute the plan and save it as a plan-only Copy job in the destination
+    (named ``name``, default ``plan: SRC → DST``)."""
     from toolkit.copying.apply import PLAN_FILE, write_frame
 
     plan = plan_copy(workspace, opts, wait=wait, on_progress=on_progress)
     dst_t = tenant(workspace, opts.destination)
-    with run_job(dst_t, "Copy", name=f"plan: {opts.source} → {opts.destination}", user=user or opts.user, wait=wait,
-                 command=f"{COMMAND} --plan", inputs=_inputs(opts, plan)) as job:
+    with run_job(dst_t, "Copy", name=name or f"plan: {opts.source} → {opts.destination}", user=user or opts.user,
+                 wait=wait, command=f"{COMMAND} --plan", inputs=_inputs(opts, plan, plan_only=True)) as job:
         plan = _current(job, opts, plan, exact=False)
         write_frame(job.txn, job.file(PLAN_FILE), plan.table, None)
         job.finish(result_path=job.file(PLAN_FILE), description=_description(plan, "plan only, nothing copied: "))
@@ -109,9 +111,10 @@ def save_plan(workspace: Path, opts: CopyOptions, *, wait: float = 0, user: str 
 
 
 def run_copy(workspace: Path, opts: CopyOptions, plan: CopyPlan | None = None, *, exact: bool = False,
-             wait: float = 0, on_progress: Progress | None = None) -> CopyResult:
-    """Copy as one Copy job in the destination. ``plan``: the plan shown (computed here when None);
-    with ``exact`` the copy refuses when the destination changed so that the plan would differ."""
+             wait: float = 0, on_progress: Progress | None = None, name: str | None = None) -> CopyResult:
+    """Copy as one Copy job in the destination (named ``name``, default ``SRC → DST``). ``plan``: the
+    plan shown (computed here when None); with ``exact`` the copy refuses when the destination
+    changed so that the plan would differ."""
     from toolkit.copying.apply import stage
 
     if plan is None:
@@ -120,7 +123,7 @@ def run_copy(workspace: Path, opts: CopyOptions, plan: CopyPlan | None = None, *
     if not plan.changes:
         return CopyResult(plan, None, "Succeeded", plan.rows_total, 0, 0, plan.rows_total, None)
     dst_t = tenant(workspace, opts.destination)
-    with run_job(dst_t, "Copy", name=f"{opts.source} → {opts.destination}", user=opts.user, wait=wait,
+    with run_job(dst_t, "Copy", name=name or f"{opts.source} → {opts.destination}", user=opts.user, wait=wait,
                  command=COMMAND, inputs=_inputs(opts, plan)) as job:
         plan = _current(job, opts, plan, exact)
         copied, missing = stage(job, plan, on_progress)

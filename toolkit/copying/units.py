@@ -117,10 +117,28 @@ def _summary(frame: pl.DataFrame, unit: UnitKind, by: tuple[str, ...], extra: tu
     if hashes is not None:
         narrow = narrow.with_columns(__h=hashes)
         sums = [(pl.col("__h") % _LOW).sum().alias("__h1"), (pl.col("__h") // _LOW).sum().alias("__h2")]
-    latest = pl.col(unit.modified).max() if as_text else pl.col(unit.modified).sort_by("__t", nulls_last=False).last()
-    return narrow.group_by(list(by), maintain_order=True).agg(
-        *[pl.col(c).first() for c in extra if c not in by], *sums, __n=pl.len(), __t=pl.col("__t").max(),
-        __modified=latest)
+    grouped = narrow.group_by(list(by), maintain_order=True)
+    firsts = [pl.col(c).first() for c in extra if c not in by]
+    if as_text:  # the latest time is the greatest text: the same value twice, aggregated once
+        return grouped.agg(*firsts, *sums, __n=pl.len(), __t=pl.col("__t").max()).with_columns(
+            __modified=pl.col("__t"))
+    latest = pl.col(unit.modified).sort_by("__t", nulls_last=False).last()
+    return grouped.agg(*firsts, *sums, __n=pl.len(), __t=pl.col("__t").max(), __modified=latest)
+
+
+def _by_unit(frame: pl.DataFrame, unit: UnitKind, extra: tuple[str, ...], hashes: pl.Series | None,
+             as_text: bool) -> pl.DataFrame:
+    """:func:`_summary` grouped by the unit key (``frame`` carries ``__k``). A tenant's rows are in
+    key order, so each unit's rows are usually one run of equal keys: grouped by run number, a
+    column known to be sorted (contiguous groups, no hashing), when the hash tells the runs apart —
+    which proves each run a whole unit (distinct hashes <= distinct keys <= runs). Else by the key."""
+    if frame.height:
+        changed = pl.any_horizontal(pl.col(c).ne_missing(pl.col(c).shift(1)) for c in unit.key)
+        run = frame.select(changed.cum_sum().alias("__run")).to_series().set_sorted()  # a count never falls
+        runs = _summary(frame.with_columns(run), unit, ("__run",), (*unit.key, *extra), hashes, as_text=as_text)
+        if runs.get_column(_K).n_unique() == runs.height:
+            return runs.drop("__run")
+    return _summary(frame, unit, unit.key, extra, hashes, as_text=as_text)
 
 
 def check_collisions(live: pl.DataFrame, unit: UnitKind, renamed: bool) -> None:
@@ -193,10 +211,8 @@ def _matched(live: pl.DataFrame, dst: pl.DataFrame, unit: UnitKind) -> pl.DataFr
     hashing = dst.height > 0  # rows are compared only when the destination has some
     columns = sorted((set(live.columns) - {*HELPERS, _K}) | (set(dst.columns) - {_K}))
     text = whole_seconds((live, dst), unit.modified)
-    mine = _summary(live, unit, unit.key, extra, _aligned(live, columns).hash_rows() if hashing else None,
-                    as_text=text)
-    theirs = _summary(dst, unit, unit.key, (_K,), _aligned(dst, columns).hash_rows() if hashing else None,
-                      as_text=text)
+    mine = _by_unit(live, unit, extra, _aligned(live, columns).hash_rows() if hashing else None, text)
+    theirs = _by_unit(dst, unit, (_K,), _aligned(dst, columns).hash_rows() if hashing else None, text)
     if mine.get_column(_K).n_unique() < mine.height or theirs.get_column(_K).n_unique() < theirs.height:
         return None
     theirs = theirs.rename({c: f"{c}_dst" for c in theirs.columns if c != _K})

@@ -20,7 +20,7 @@ from toolkit.errors import UsageError
 from toolkit.importing.binaries import FetchLimits
 from toolkit.importing.result import ImportResult, RowCounts, counts
 from toolkit.jobs import Job, run_job
-from toolkit.tsv import Manifest, manifest_bytes, read_manifest_bytes
+from toolkit.tsv import Manifest, manifest_bytes, read_manifest_bytes, reading
 from toolkit.workspace import Tenant
 
 KINDS = ("assets", "assignments", "products", "categories", "channels")
@@ -80,14 +80,8 @@ def read_checked(t: Tenant, raw: bytes, name: str, opts: ImportOptions) -> Manif
 
 def _read(path: str | Path) -> bytes:
     p = Path(path)
-    try:
+    with reading(p, missing="check the path of the manifest"):
         return p.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"{p}: no such file", "check the path of the manifest") from None
-    except IsADirectoryError:
-        raise UsageError(f"{p} is a directory, not a manifest", "name a .tsv file") from None
-    except OSError as exc:
-        raise UsageError(f"{p}: cannot read ({exc.strerror})", "check the path and its permissions") from None
 
 
 def import_manifest(t: Tenant, path: str | Path, opts: ImportOptions = ImportOptions(), *, wait: float = 0,

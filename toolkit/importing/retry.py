@@ -19,12 +19,10 @@ from toolkit.errors import UsageError
 from toolkit.importing.job import ImportOptions, Progress, import_bytes
 from toolkit.importing.result import ImportResult
 from toolkit.importing.rows import RESULT_COLUMNS
-from toolkit.jobs import JOBS_DIR, JobRecord, find_job
-from toolkit.store import tenant_writer
+from toolkit.jobs import JOBS_DIR, JobRecord
+from toolkit.retrying import retryable
 from toolkit.tsv import manifest_bytes, read_manifest, read_manifest_bytes
 from toolkit.workspace import Tenant
-
-RETRYABLE = ("Failed", "Interrupted", "CompletedWithErrors", "Cancelled")
 
 
 def _saved(t: Tenant, job_id: str, name: str) -> Path:
@@ -58,30 +56,19 @@ def _kind(t: Tenant, record: JobRecord, opts: ImportOptions) -> str:
     return read_manifest_bytes(raw, "input.tsv" if opts.name else record.name, strict=False).kind.name
 
 
-def _find(workspace: Path, job_id: str, tenant_id: str | None, wait: float) -> tuple[Tenant, JobRecord]:
-    """The job as it really stands. One shown Interrupted may have died past its commit point: then
-    the recovery the next writer runs completes it (Succeeded, with its result) — so run that
-    recovery first, or the retry would import again what the job did import."""
-    t, record = find_job(workspace, job_id, tenant_id)
-    if record.status != "Interrupted":
-        return t, record
-    with tenant_writer(t, wait=wait, command="omm jobs retry", dry_run=True):
-        pass  # taking the writer lock recovers; a dry run commits nothing of its own
-    return find_job(workspace, job_id, t.id)
+def retry_import(t: Tenant, record: JobRecord, *, wait: float = 0, on_progress: Progress | None = None
+                 ) -> ImportResult:
+    """Import again, as a new job, what Import job ``record`` of ``t`` (known to be retryable) did not do."""
+    opts = ImportOptions.from_json(_saved(t, record.job_id, "options.json").read_bytes())
+    kind = _kind(t, record, opts)
+    raw = retry_input(t, record.job_id, kind)
+    retried = replace(opts, name=f"retry of {record.job_id}", kind=kind)
+    return import_bytes(t, raw, "input.tsv", retried, wait=wait, on_progress=on_progress)
 
 
 def retry(workspace: Path, job_id: str, tenant_id: str | None = None, *, wait: float = 0,
           on_progress: Progress | None = None) -> ImportResult:
-    """Retry Import job ``job_id`` (of ``tenant_id``, else of whichever tenant has it) as a new job."""
-    t, record = _find(workspace, job_id, tenant_id, wait)
-    if record.job_type != "Import":
-        raise UsageError(f"job {job_id} is a {record.job_type} job; only Import jobs can be retried",
-                         f"run the {record.job_type.lower()} command again")
-    if record.status not in RETRYABLE:
-        raise UsageError(f"job {job_id} is {record.status}; only {', '.join(RETRYABLE)} jobs can be retried",
-                         "nothing to retry" if record.status == "Succeeded" else "wait for it to finish")
-    opts = ImportOptions.from_json(_saved(t, job_id, "options.json").read_bytes())
-    kind = _kind(t, record, opts)
-    raw = retry_input(t, job_id, kind)
-    retried = replace(opts, name=f"retry of {job_id}", kind=kind)
-    return import_bytes(t, raw, "input.tsv", retried, wait=wait, on_progress=on_progress)
+    """Retry Import job ``job_id`` (of ``tenant_id``, else of whichever tenant has it) as a new job;
+    any other job is refused (``toolkit.retrying.retry`` retries every type that can be)."""
+    t, record = retryable(workspace, job_id, tenant_id, wait=wait, types=("Import",))
+    return retry_import(t, record, wait=wait, on_progress=on_progress)

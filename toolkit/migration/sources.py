@@ -16,6 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from toolkit.errors import InputError, UsageError
+from toolkit.tsv import reading
 
 PATH = "Path"
 
@@ -23,14 +24,9 @@ PATH = "Path"
 def read_listing(listing: str | os.PathLike[str]) -> pl.DataFrame:
     """The paths of a listing file, normalized (see the module doc), in listing order."""
     p = Path(listing)
-    try:
+    with reading(p, f"--listing {p}", missing="give a text file with one legacy path a line",
+                 directory="give the directory with --media-dir instead"):
         raw = p.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"--listing {p}: no such file", "give a text file with one legacy path a line") from None
-    except IsADirectoryError:
-        raise UsageError(f"--listing {p} is a directory", "give the directory with --media-dir instead") from None
-    except OSError as exc:
-        raise UsageError(f"--listing {p}: cannot read ({exc.strerror})", "check the path and its permissions") from None
     lines = pl.Series(PATH, _decode(raw, p).splitlines(), dtype=pl.String)
     return normalize(lines.str.strip_chars().to_frame().filter(pl.col(PATH) != ""))
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import codecs
 import mmap
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -25,7 +26,7 @@ from toolkit.tsv.parse import Parsed, parse
 from toolkit.tsv.write import ENCODINGS, atomic_write, canonical_frame, column_order, to_bytes
 
 __all__ = ["ENCODINGS", "Manifest", "atomic_write", "canonical_frame", "column_order", "manifest_bytes",
-           "read_manifest", "read_manifest_bytes", "write_manifest"]
+           "read_manifest", "read_manifest_bytes", "reading", "write_manifest"]
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,22 @@ def _finish(parsed: Parsed, decoded: Decoded, name: str, kind: str | None, stric
     return Manifest(name, k, frame, parsed.header, parsed.lines, decoded.encoding, problems, clean, parsed.frame)
 
 
+@contextmanager
+def reading(path: Path, label: str | None = None, *, missing: str = "check the path",
+            directory: str = "name a .tsv file") -> Iterator[None]:
+    """Turn the OS errors of reading ``path`` into one-line InputErrors (exit 2) that name it
+    (as ``label``, e.g. "--listing x.txt") and say what to do."""
+    name = label or str(path)
+    try:
+        yield
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file", missing) from None
+    except IsADirectoryError:
+        raise InputError(f"{name} is a directory, not a file", directory) from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read ({exc.strerror})", "check the path and its permissions") from None
+
+
 def read_manifest(path: str | Path, kind: str | None = None, *, strict: bool = True,
                   canonical: Collection[str] | None = None) -> Manifest:
     """Read a manifest file. With ``strict`` a structurally broken file raises; otherwise its
@@ -86,7 +103,7 @@ def read_manifest(path: str | Path, kind: str | None = None, *, strict: bool = T
     canonical spelling to those columns (the rest stay as written), for callers such as diff
     that canonicalize the few rows they look at."""
     p = Path(path)
-    try:
+    with reading(p):
         with p.open("rb") as fh:
             head = fh.read(4)
             if len(head) == 0 or head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _looks_utf16(fh, head):
@@ -95,12 +112,6 @@ def read_manifest(path: str | Path, kind: str | None = None, *, strict: bool = T
             with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
                 decoded = Decoded(b"", "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8", ())
                 return _finish(parse(mm, str(path), source=str(p)), decoded, str(path), kind, strict, canonical)
-    except FileNotFoundError:
-        raise InputError(f"{p}: no such file", "check the path") from None
-    except IsADirectoryError:
-        raise InputError(f"{p} is a directory, not a manifest", "name a .tsv file") from None
-    except OSError as exc:
-        raise InputError(f"{p}: cannot read ({exc.strerror})", "check the path and its permissions") from None
 
 
 def _looks_utf16(fh: BinaryIO, head: bytes) -> bool:

@@ -76,7 +76,25 @@ def count_byte_in_file(path: str, byte: bytes, chunk: int = 1 << 24) -> int:
     return total
 
 
-def _fast(data: Buffer, header: tuple[str, ...], quoted: bool, source: str | None) -> Parsed | None:
+def _bytes_add_up(data: Buffer, frame: pl.DataFrame, width: int, carriage: bool) -> bool:
+    """Whether an unquoted read accounts for every byte of ``data`` with ``width`` fields a row.
+
+    Without quoting, a row read from a line of m fields holds exactly the line's bytes but its
+    m - 1 tabs, and Polars refuses a line of more than ``width`` fields, so the file's size is
+    header + cell bytes + sum(m) (tabs and newlines) less one when the last line has no newline.
+    That equals header + cell bytes + rows * width only when every m is ``width``: a count of
+    the file's tabs, without reading it again. Carriage returns, which Polars drops before a
+    newline, leave bytes unaccounted for: with any (``carriage``) this says False and the tabs
+    are counted.
+    """
+    if frame.height == 0 or carriage:
+        return False
+    cells = frame.select(pl.sum_horizontal(pl.all().str.len_bytes().cast(pl.Int64).sum())).item()
+    header = data.find(b"\n") + 1
+    return header > 0 and len(data) == header + cells + frame.height * width - (data[-1:] != b"\n")
+
+
+def _fast(data: Buffer, header: tuple[str, ...], quoted: bool, carriage: bool, source: str | None) -> Parsed | None:
     try:
         frame = pl.read_csv(source or io.BytesIO(data), separator="\t", has_header=True, infer_schema=False,
                             quote_char='"' if quoted else None, empty_string_is_null=True,
@@ -87,8 +105,9 @@ def _fast(data: Buffer, header: tuple[str, ...], quoted: bool, source: str | Non
         return None
     if not quoted:
         # Polars refuses a row with too many fields; a row with too few has nulls at its end,
-        # so the tab count is needed only when the last column has nulls.
-        if frame.get_column(header[-1]).null_count() == 0:
+        # so the tab count is needed only when the last column has nulls (and, mostly, not even
+        # then: see _bytes_add_up).
+        if frame.get_column(header[-1]).null_count() == 0 or _bytes_add_up(data, frame, len(header), carriage):
             return Parsed(header, frame, None, ())
         return Parsed(header, frame, None, ()) if count_byte(data, b"\t") == (len(header) - 1) * (frame.height + 1) else None
     tabs, newlines = count_byte(data, b"\t"), count_byte(data, b"\n") + (0 if data[-1:] == b"\n" else 1)
@@ -189,8 +208,8 @@ def parse(data: Buffer, file: str, source: str | None = None) -> Parsed:
     if not re.search(rb"[^\r\n\t ]", data):
         raise InputError(f"{file}: the file is empty", "a manifest needs at least a header row", rule="empty_file")
     header = read_header(data, file)
-    quoted = has_quoted_fields(data)
-    parsed = _fast(data, header, quoted, source)
+    quoted, carriage = has_quoted_fields(data), data.find(b"\r") >= 0
+    parsed = _fast(data, header, quoted, carriage, source)
     if parsed is None:
         data, bad_lines = utf8_problems(data[:], file, header)
         exact = _exact(data, header, file)
@@ -198,7 +217,7 @@ def parse(data: Buffer, file: str, source: str | None = None) -> Parsed:
     elif quoted:
         # Polars keeps a quoted empty field ("") as an empty string; it is a missing value.
         parsed = Parsed(header, parsed.frame.with_columns(pl.all().replace("", None)), parsed.lines, parsed.problems)
-    if data.find(b"\r") >= 0:
+    if carriage:
         # Line breaks inside values follow the file's own: CR LF (or a run of CRs before LF) is LF.
         frame = parsed.frame.with_columns(pl.all().str.replace_all(r"\r+\n", "\n"))
         parsed = Parsed(header, frame, parsed.lines, parsed.problems)
