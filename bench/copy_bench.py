@@ -55,6 +55,8 @@ from harness import (
     Result,
     Sample,
     measure,
+    omm_executable,
+    output_text,
     render,
     warm_page_cache,
     write_json,
@@ -106,17 +108,8 @@ def masters_for(rows: int) -> int:
     return max(1, min(rows, TARGET_ROWS) // ROWS_PER_MASTER)
 
 
-def _omm_executable(ctx: Context) -> str:
-    """The installed `omm` console script next to the running interpreter (the venv's), else on PATH."""
-    beside = Path(ctx.python).parent / "omm"
-    found = str(beside) if beside.exists() else shutil.which("omm")
-    if found is None:
-        raise BenchError("cannot find the `omm` command; run `make bench` so the venv is set up")
-    return found
 
 
-def _text(data: bytes) -> str:
-    return data.decode("utf-8", errors="replace").strip()
 
 
 def _setup(ctx: Context, argv: list[str]) -> None:
@@ -185,11 +178,11 @@ class Workspaces:
                 rows = report["rows"]
             except (ValueError, KeyError, TypeError):
                 raise BenchError(f"{OMM[case]} printed no job JSON (exit {sample.returncode}):\n"
-                                 f"{_text(sample.stderr_head)[-3000:]}") from None
+                                 f"{output_text(sample.stderr_head)[-3000:]}") from None
             total = self.media_rows + self.set_rows
             if sample.returncode != 0 or report.get("status") != "Succeeded" or rows.get("total") != total:
                 raise BenchError(f"{OMM[case]} exited {sample.returncode}, status {report.get('status')}, rows {rows} "
-                                 f"(expected {total:,} rows considered):\n{_text(sample.stderr_head)[-3000:]}")
+                                 f"(expected {total:,} rows considered):\n{output_text(sample.stderr_head)[-3000:]}")
             cms = self.work / "tenants" / case / "cms"
             got = (_data_rows(cms / "media.tsv"), _data_rows(cms / "assignments.tsv"))
             if got != (self.media_rows, self.set_rows):
@@ -202,14 +195,14 @@ class Workspaces:
 
 def _check_baseline(sample: Sample) -> None:
     if sample.returncode != 0:
-        raise BenchError(f"the Polars baseline exited {sample.returncode}:\n{_text(sample.stderr_head)[-3000:]}")
+        raise BenchError(f"the Polars baseline exited {sample.returncode}:\n{output_text(sample.stderr_head)[-3000:]}")
 
 
 def _commands(ctx: Context, spaces: Workspaces, out: Path) -> list[Command]:
     commands: list[Command] = []
     tenants = spaces.template / "tenants"
     for case in CASES:
-        omm = [_omm_executable(ctx), "--workspace", str(spaces.work), "copy", "--from", "src", "--to", case,
+        omm = [omm_executable(ctx), "--workspace", str(spaces.work), "copy", "--from", "src", "--to", case,
                "--on-conflict", "latest", "--versions", "all", "--yes", "--format", "json"]
         polars = [ctx.python, "-c", BASELINE, str(tenants / "src"), str(tenants / case), str(out),
                   "1" if case == "populated" else "0"]

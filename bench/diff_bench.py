@@ -20,7 +20,18 @@ from pathlib import Path
 from typing import Any
 
 from datasets import SEED, Delta, changed_copy, generated
-from harness import BenchError, Benchmark, Command, Context, Report, Result, Sample, measure, warm_page_cache
+from harness import (
+    BenchError,
+    Benchmark,
+    Command,
+    Context,
+    Report,
+    Result,
+    Sample,
+    measure,
+    output_text,
+    warm_page_cache,
+)
 
 __all__ = ["BENCHMARK"]
 
@@ -159,8 +170,6 @@ def _keyed_copy(ctx: Context, source: Path, key: list[str]) -> Path:
     return path
 
 
-def _text(data: bytes) -> str:
-    return data.decode("utf-8", errors="replace").strip()
 
 
 def _compare(label: str, got: dict[str, int], delta: Delta, sample: Sample | None = None) -> None:
@@ -168,17 +177,17 @@ def _compare(label: str, got: dict[str, int], delta: Delta, sample: Sample | Non
     wrong = {k: (got.get(k), v) for k, v in want.items() if k in got and got[k] != v}
     if wrong or not {"added", "removed", "changed"} <= got.keys():
         detail = ", ".join(f"{k}: got {g}, expected {w}" for k, (g, w) in wrong.items()) or f"counts missing: {got}"
-        stderr = f"\nstderr:\n{_text(sample.stderr_head)}" if sample is not None and sample.stderr_head else ""
+        stderr = f"\nstderr:\n{output_text(sample.stderr_head)}" if sample is not None and sample.stderr_head else ""
         raise BenchError(f"{label} gave a wrong answer ({detail}); a wrong answer is not a benchmark{stderr}")
 
 
 def _json_counts(label: str, sample: Sample, ok: Sequence[int] = (0,)) -> dict[str, Any]:
     if sample.returncode not in ok:
-        raise BenchError(f"{label} exited {sample.returncode}:\n{_text(sample.stderr_head) or _text(sample.stdout_head)}")
+        raise BenchError(f"{label} exited {sample.returncode}:\n{output_text(sample.stderr_head) or output_text(sample.stdout_head)}")
     try:
         return json.loads(sample.stdout_head)
     except ValueError as exc:
-        raise BenchError(f"{label} printed no JSON ({exc}):\n{_text(sample.stdout_head)[:2000]}") from exc
+        raise BenchError(f"{label} printed no JSON ({exc}):\n{output_text(sample.stdout_head)[:2000]}") from exc
 
 
 def _check_script(label: str, delta: Delta) -> Callable[[Sample], None]:
@@ -192,7 +201,7 @@ def _check_omm(inputs: Inputs) -> Callable[[Sample], None]:
         report = _json_counts(OMM, sample, ok=(1,))
         summary = report.get("summary")
         if report.get("kind") != "assignments" or not isinstance(summary, dict):
-            raise BenchError(f"{OMM}: no assignments summary in its JSON:\n{_text(sample.stdout_head)[:2000]}")
+            raise BenchError(f"{OMM}: no assignments summary in its JSON:\n{output_text(sample.stdout_head)[:2000]}")
         key = report.get("key")
         if not isinstance(key, list) or sorted(key) != sorted(inputs.key):  # the order of the columns is immaterial
             raise BenchError(f"{OMM} matched rows on {key}, not the assignments key {inputs.key}")
@@ -206,7 +215,7 @@ def _check_omm(inputs: Inputs) -> Callable[[Sample], None]:
 def _check_csv_diff(out: Path, delta: Delta) -> Callable[[Sample], None]:
     def check(sample: Sample) -> None:
         if sample.returncode != 0:
-            raise BenchError(f"{CSV_DIFF} exited {sample.returncode}:\n{_text(sample.stderr_head)}")
+            raise BenchError(f"{CSV_DIFF} exited {sample.returncode}:\n{output_text(sample.stderr_head)}")
         with out.open(encoding="utf-8") as f:
             result = json.load(f)
         _compare(CSV_DIFF, {k: len(result[k]) for k in ("added", "removed", "changed")}, delta, sample)
@@ -236,7 +245,7 @@ def _daff_counts(out: Path) -> dict[str, int]:
 def _check_daff(out: Path, delta: Delta) -> Callable[[Sample], None]:
     def check(sample: Sample) -> None:
         if sample.returncode != 0:
-            raise BenchError(f"{DAFF} exited {sample.returncode}:\n{_text(sample.stderr_head)}")
+            raise BenchError(f"{DAFF} exited {sample.returncode}:\n{output_text(sample.stderr_head)}")
         _compare(DAFF, _daff_counts(out), delta, sample)
 
     return check

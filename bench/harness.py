@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -19,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "omm_executable",
+    "output_text",
     "Benchmark",
     "BenchError",
     "Command",
@@ -212,6 +215,20 @@ def measure(commands: Sequence[Command], repeat: int, cwd: Path) -> list[Result]
             print(f"  run {i + 1}/{repeat}  {result.label:<40} {sample.seconds:8.2f} s"
                   f"  {sample.peak_rss_bytes / MB:8.1f} MB", file=sys.stderr, flush=True)
     return results
+
+
+def omm_executable(ctx: Context) -> str:
+    """The installed `omm` console script next to the running interpreter (the venv's), else on PATH."""
+    beside = Path(ctx.python).parent / "omm"
+    found = str(beside) if beside.exists() else shutil.which("omm")
+    if found is None:
+        raise BenchError("cannot find the `omm` command; run `make bench` so the venv is set up")
+    return found
+
+
+def output_text(data: bytes) -> str:
+    """A command's captured output as text, for messages (undecodable bytes replaced)."""
+    return data.decode("utf-8", errors="replace").strip()
 
 
 def warm_page_cache(path: Path, chunk: int = 16 * MB) -> None:

@@ -26,7 +26,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from datasets import SEED, size_tag
-from harness import BenchError, Benchmark, Command, Context, Report, Result, Sample, measure, warm_page_cache
+from harness import (
+    BenchError,
+    Benchmark,
+    Command,
+    Context,
+    Report,
+    Result,
+    Sample,
+    measure,
+    omm_executable,
+    output_text,
+    warm_page_cache,
+)
 
 if TYPE_CHECKING:  # Polars and Pillow are imported only in the child process that generates data
     import polars as pl
@@ -222,17 +234,8 @@ def _warm(ctx: Context, inputs: Inputs) -> None:
         warm_page_cache(path)
 
 
-def _omm_executable(ctx: Context) -> str:
-    """The installed `omm` console script next to the running interpreter (the venv's), else on PATH."""
-    beside = Path(ctx.python).parent / "omm"
-    found = str(beside) if beside.exists() else shutil.which("omm")
-    if found is None:
-        raise BenchError("cannot find the `omm` command; run `make bench` so the venv is set up")
-    return found
 
 
-def _text(data: bytes) -> str:
-    return data.decode("utf-8", errors="replace").strip()
 
 
 def _count_blobs(tenant: Path) -> int:
@@ -283,7 +286,7 @@ class FreshTenant:
 
     def reset(self) -> None:
         shutil.rmtree(self.tenant, ignore_errors=True)
-        argv = [_omm_executable(self.ctx), "-q", "--workspace", str(self.workspace), "tenant", "init", TENANT]
+        argv = [omm_executable(self.ctx), "-q", "--workspace", str(self.workspace), "tenant", "init", TENANT]
         done = subprocess.run(argv, cwd=self.ctx.root, capture_output=True, text=True)
         if done.returncode != 0:
             raise BenchError(f"omm tenant init failed (exit {done.returncode}):\n{done.stderr.strip()}")
@@ -297,7 +300,7 @@ class FreshTenant:
             rows = report["rows"]
         except (ValueError, KeyError, TypeError):
             raise BenchError(f"{OMM} printed no result JSON (exit {sample.returncode}):\n"
-                             f"{_text(sample.stdout_head)[:2000]}\nstderr:\n{_text(sample.stderr_head) or '(empty)'}"
+                             f"{output_text(sample.stdout_head)[:2000]}\nstderr:\n{output_text(sample.stderr_head) or '(empty)'}"
                              ) from None
         n = self.inputs.rows
         if sample.returncode != 0 or rows.get("succeeded") != n or rows.get("total") != n:
@@ -306,7 +309,7 @@ class FreshTenant:
                 f"rows {rows}, expected {n:,} succeeded): the generator and the importer disagree.\n"
                 f"first failed rows of tenants/{TENANT}/{report.get('result')}:\n"
                 f"{_first_failures(self.tenant, report.get('result'))}\n"
-                f"stderr:\n{_text(sample.stderr_head) or '(empty)'}")
+                f"stderr:\n{output_text(sample.stderr_head) or '(empty)'}")
         stored, blobs = _data_rows(self.tenant / "cms" / "media.tsv"), _count_blobs(self.tenant)
         if stored != n or blobs != self.inputs.blobs:
             raise BenchError(f"{OMM} reported success but the tenant holds {stored:,} asset rows (expected {n:,}) "
@@ -317,7 +320,7 @@ class FreshTenant:
 def _check_baseline(inputs: Inputs) -> Callable[[Sample], None]:
     def check(sample: Sample) -> None:
         if sample.returncode != 0:
-            raise BenchError(f"{BASELINE} exited {sample.returncode}:\n{_text(sample.stderr_head)}")
+            raise BenchError(f"{BASELINE} exited {sample.returncode}:\n{output_text(sample.stderr_head)}")
         got = json.loads(sample.stdout_head)
         want = {"rows": inputs.rows, "files": inputs.files, "blobs": inputs.blobs}
         if got != want:
@@ -328,7 +331,7 @@ def _check_baseline(inputs: Inputs) -> Callable[[Sample], None]:
 
 def _commands(ctx: Context, inputs: Inputs, tenant: FreshTenant, out: Path) -> list[Command]:
     manifest, media = str(inputs.manifest), str(inputs.media_dir)
-    omm = [_omm_executable(ctx), "-q", "--workspace", str(tenant.workspace), "import", manifest,
+    omm = [omm_executable(ctx), "-q", "--workspace", str(tenant.workspace), "import", manifest,
            "--tenant", TENANT, "--media-dir", media, "--format", "json"]
     return [
         Command(OMM, omm, tenant.check),

@@ -51,6 +51,8 @@ from harness import (
     Result,
     Sample,
     measure,
+    omm_executable,
+    output_text,
     render,
     warm_page_cache,
     write_json,
@@ -103,17 +105,8 @@ def masters_for(rows: int) -> int:
     return max(1, min(rows // ROWS_PER_MASTER, TARGET_MASTERS))
 
 
-def _text(data: bytes) -> str:
-    return data.decode("utf-8", errors="replace").strip()
 
 
-def _omm_executable(ctx: Context) -> str:
-    """The installed `omm` console script next to the running interpreter (the venv's), else on PATH."""
-    beside = Path(ctx.python).parent / "omm"
-    found = str(beside) if beside.exists() else shutil.which("omm")
-    if found is None:
-        raise BenchError("cannot find the `omm` command; run `make bench` so the venv is set up")
-    return found
 
 
 def _setup(ctx: Context, argv: list[str]) -> None:
@@ -166,7 +159,7 @@ class Runs:
             report = {}
         if sample.returncode != 0 or report.get("mode") != mode:
             raise BenchError(f"{label} exited {sample.returncode} in mode {report.get('mode')!r} (expected {mode}):\n"
-                             f"{_text(sample.stderr_head)[-3000:]}")
+                             f"{output_text(sample.stderr_head)[-3000:]}")
         return report
 
     def check_full(self, sample: Sample) -> None:
@@ -187,12 +180,12 @@ class Runs:
 
     def check_baseline(self, sample: Sample) -> None:
         if sample.returncode != 0:
-            raise BenchError(f"{BASELINE} exited {sample.returncode}:\n{_text(sample.stderr_head)[-3000:]}")
+            raise BenchError(f"{BASELINE} exited {sample.returncode}:\n{output_text(sample.stderr_head)[-3000:]}")
         self.fresh()  # the next repeat starts from the generated tenant, no outputs
 
 
 def _commands(ctx: Context, runs: Runs) -> list[Command]:
-    sync = [_omm_executable(ctx), "--workspace", str(runs.work), "sync", "--tenant", TENANT, "--format", "json"]
+    sync = [omm_executable(ctx), "--workspace", str(runs.work), "sync", "--tenant", TENANT, "--format", "json"]
     return [Command(FULL, [*sync, "--full"], runs.check_full),
             Command(INCREMENTAL, sync, runs.check_incremental),
             Command(UNCHANGED, sync, runs.check_unchanged),

@@ -7,11 +7,20 @@ interpreter start-up and `import polars`.
 from __future__ import annotations
 
 import json
-import shutil
-from pathlib import Path
 
 from datasets import SEED, generated
-from harness import BenchError, Benchmark, Command, Context, Report, Sample, measure, warm_page_cache
+from harness import (
+    BenchError,
+    Benchmark,
+    Command,
+    Context,
+    Report,
+    Sample,
+    measure,
+    omm_executable,
+    output_text,
+    warm_page_cache,
+)
 
 __all__ = ["BENCHMARK"]
 
@@ -28,22 +37,13 @@ READ_DEFAULT = "import sys, polars as pl; pl.read_csv(sys.argv[1], separator='\\
 READ_STRINGS = "import sys, polars as pl; pl.read_csv(sys.argv[1], separator='\\t', infer_schema=False, quote_char=None)"
 
 
-def _omm_executable(ctx: Context) -> str:
-    """The installed `omm` console script next to the running interpreter (the venv's), else on PATH."""
-    beside = Path(ctx.python).parent / "omm"
-    found = str(beside) if beside.exists() else shutil.which("omm")
-    if found is None:
-        raise BenchError("cannot find the `omm` command; run `make bench` so the venv is set up")
-    return found
 
 
-def _text(data: bytes) -> str:
-    return data.decode("utf-8", errors="replace").strip()
 
 
 def _check_ran(sample: Sample) -> None:
     if sample.returncode != 0:
-        raise BenchError(f"baseline exited {sample.returncode}:\n{_text(sample.stderr_head)}")
+        raise BenchError(f"baseline exited {sample.returncode}:\n{output_text(sample.stderr_head)}")
 
 
 def _first_errors(stdout_head: bytes) -> str:
@@ -52,7 +52,7 @@ def _first_errors(stdout_head: bytes) -> str:
         errors = json.loads(stdout_head)["errors"]
     except (ValueError, KeyError, TypeError):
         # A huge error list is cut at OUTPUT_HEAD_BYTES; the pretty-printed JSON head still shows the first ones.
-        return "\n".join(_text(stdout_head).splitlines()[: FIRST_ERRORS * 10])
+        return "\n".join(output_text(stdout_head).splitlines()[: FIRST_ERRORS * 10])
     lines = [json.dumps(e, ensure_ascii=False) for e in errors[:FIRST_ERRORS]]
     return "\n".join(lines) + (f"\n... {len(errors) - FIRST_ERRORS} more" if len(errors) > FIRST_ERRORS else "")
 
@@ -68,7 +68,7 @@ def _check_valid(sample: Sample) -> None:
     raise BenchError(
         f"omm validate rejected data from fixtures/generate.py (exit {sample.returncode}): the generator and "
         f"the validator disagree.\nfirst errors:\n{_first_errors(sample.stdout_head)}\n"
-        f"stderr:\n{_text(sample.stderr_head) or '(empty)'}"
+        f"stderr:\n{output_text(sample.stderr_head) or '(empty)'}"
     )
 
 
@@ -77,7 +77,7 @@ def run(ctx: Context) -> Report:
     rel = str(path.relative_to(ctx.root))
     warm_page_cache(path)
     commands = [
-        Command(OMM, [_omm_executable(ctx), "-q", "validate", rel, "--format", "json"], _check_valid),
+        Command(OMM, [omm_executable(ctx), "-q", "validate", rel, "--format", "json"], _check_valid),
         Command(POLARS, [ctx.python, "-c", READ_DEFAULT, rel], _check_ran),
         Command(POLARS_STRINGS, [ctx.python, "-c", READ_STRINGS, rel], _check_ran),
     ]
