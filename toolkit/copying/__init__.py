@@ -11,7 +11,8 @@
 Modules: ``options`` (what decides a copy), ``snapshot`` (what is read, and whether it changed),
 ``mapping`` (the channel/locale pre-flight), ``incoming`` (the source's rows as the destination
 would receive them), ``units`` (create/replace/keep/drop per asset and per set), ``checks``
-(plan errors), ``plan`` (the frozen plan), ``apply`` (staging in the job), ``job`` (running it).
+(plan errors), ``plan`` (the frozen plan), ``apply`` (staging in the job), ``job`` (running it),
+``retry`` (``omm jobs retry`` of a Copy job).
 """
 
 from __future__ import annotations

@@ -171,13 +171,24 @@ def _describe(unit: UnitKind, row: dict[str, object]) -> str:
             f"would come from {froms}")
 
 
+_EXISTS = pl.col("__n_dst").is_not_null()
+_SAME = (pl.col("__n") == pl.col("__n_dst")) & (pl.col("__h1") == pl.col("__h1_dst")) & (pl.col("__h2") == pl.col("__h2_dst"))
+_LATER = pl.col("__t").is_not_null() & (pl.col("__t_dst").is_null() | (pl.col("__t") > pl.col("__t_dst")))
+
+
+def _take(policy: str) -> pl.Expr:
+    return {"keep": pl.lit(False), "replace": pl.lit(True), "latest": _LATER}[policy]
+
+
+def _flags(policy: str) -> tuple[pl.Expr, pl.Expr]:
+    """(identical: the destination has the unit row for row; taken: created or replacing), cheap
+    booleans for every unit; the action and reason, as text, are made only for the units listed."""
+    return (_EXISTS & _SAME).alias("__identical"), (~_EXISTS | (~_SAME & _take(policy))).alias("__taken")
+
+
 def _action(policy: str) -> tuple[pl.Expr, pl.Expr]:
-    exists, same = pl.col("__n_dst").is_not_null(), (
-        (pl.col("__n") == pl.col("__n_dst")) & (pl.col("__h1") == pl.col("__h1_dst"))
-        & (pl.col("__h2") == pl.col("__h2_dst")))
-    later = pl.col("__t").is_not_null() & (pl.col("__t_dst").is_null() | (pl.col("__t") > pl.col("__t_dst")))
+    exists, same, later, take = _EXISTS, _SAME, _LATER, _take(policy)
     tie = pl.col("__t").eq_missing(pl.col("__t_dst"))
-    take = {"keep": pl.lit(False), "replace": pl.lit(True), "latest": later}[policy]
     action = (pl.when(~exists).then(pl.lit("create")).when(same).then(pl.lit("keep"))
               .when(take).then(pl.lit("replace")).otherwise(pl.lit("keep")))
     policy_reason = {"keep": pl.lit("--on-conflict keep"), "replace": pl.lit("--on-conflict replace"),
@@ -226,16 +237,15 @@ def _matched(live: pl.DataFrame, dst: pl.DataFrame, unit: UnitKind) -> pl.DataFr
 
 def _judged(live: pl.DataFrame, dst: pl.DataFrame, unit: UnitKind, policy: str
             ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """(every live unit with its action and reason, the live rows and the destination's rows, keyed)."""
+    """(every live unit with ``__identical`` and ``__taken``, the live rows and the destination's rows, keyed)."""
     for seed in range(8):  # a 64-bit collision among a tenant's keys: about 1 in 10^7 at 10M units
         live_k, dst_k = _keyed(live, unit, seed), _keyed(dst, unit, seed)
         judged = _matched(live_k, dst_k, unit)
         if judged is not None:
-            action, reason = _action(policy)
             if "__h1" not in judged.columns:
                 judged = judged.with_columns(*(pl.lit(None, pl.UInt64).alias(c) for c in
                                                ("__h1", "__h2", "__h1_dst", "__h2_dst")))
-            return judged.with_columns(__action=action, __reason=reason), live_k, dst_k
+            return judged.with_columns(*_flags(policy)), live_k, dst_k
     raise RuntimeError("unit keys collide under every hash seed")  # pragma: no cover
 
 
@@ -250,8 +260,8 @@ def _outcome(live: pl.DataFrame, dst: pl.DataFrame, judged: pl.DataFrame
              ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame | None]:
     """(the source rows written, the destination rows they replace, the destination's rows after);
     ``live`` and ``dst`` carry ``__k``, rows are picked by it."""
-    taken = judged.filter(pl.col("__action").is_in(["create", "replace"])).get_column(_K)
-    replacing = judged.filter(pl.col("__action") == "replace").get_column(_K)
+    taken = judged.filter(pl.col("__taken")).get_column(_K)
+    replacing = judged.filter(pl.col("__taken") & _EXISTS).get_column(_K)
     if taken.len() == judged.height:
         written = live  # the usual first copy: every unit is new
     else:
@@ -276,9 +286,10 @@ def decide(incoming: pl.DataFrame, dst: pl.DataFrame, unit: UnitKind, policy: st
     check_collisions(live, unit, renamed)
     judged, live_k, dst_k = _judged(live, dst, unit, policy)
     gone = _gone(dropped, unit)
-    counts = dict(judged.group_by("__action").len().iter_rows())
-    counts["drop"] = gone.height
-    listed = judged.filter(pl.col("__reason") != "identical")  # no-ops are counted, not listed
+    counts = judged.select(create=(~_EXISTS).sum(), replace=(pl.col("__taken") & _EXISTS).sum(),
+                           keep=(~pl.col("__taken")).sum()).row(0, named=True) | {"drop": gone.height}
+    action, reason = _action(policy)  # for the units listed: identical ones (no-ops) are counted, not listed
+    listed = judged.filter(~pl.col("__identical")).with_columns(__action=action, __reason=reason)
     table = pl.concat([_plan_rows(listed, unit, True), _plan_rows(gone, unit, False)], how="vertical_relaxed")
     written, replaced, rows = _outcome(live_k, dst_k, judged)
     return Decision(table, live.drop(HELPERS), rows, written, replaced, incoming.height, written.height,
