@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+
 import pytest
 
 from tests.helpers import run_omm
@@ -82,7 +84,13 @@ def test_keyboard_interrupt(run_cli, monkeypatch) -> None:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(toolkit.schema_doc, "describe", interrupted)
-    code, out, err = run_cli(["schema", "assets"])
+    handler = signal.getsignal(signal.SIGINT)
+    try:
+        code, out, err = run_cli(["schema", "assets"])
+        # ignored until the exit, so that a pending second SIGINT cannot kill the process after the message
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, handler)  # this process goes on running tests
     assert (code, out) == (130, "")
     assert err.strip("\n") == "omm: interrupted" and "Traceback" not in err
 

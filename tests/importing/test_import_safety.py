@@ -412,19 +412,25 @@ def test_a_second_writer_without_wait_fails_at_once_naming_the_holder(data: Data
 
 # -- 3. Ctrl-C ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("into_work", [0.0, 0.15, 0.5])
-def test_ctrl_c_cancels_the_import_and_leaves_the_tenant_unchanged(data: Data, into_work: float) -> None:
-    """SIGINT once the job's InProgress row is on disk (0.0: at once, while its first commit is
-    still being applied), or a fraction into the work. SPEC §6: Cancelled, tenant unchanged."""
-    ws = data.workspace(f"ctrl-c-{into_work}")
+def staged_files(root: Path) -> int:
+    """How many files the running job has staged so far (its binaries first: SPEC §7 staging)."""
+    return sum(1 for d in (root / ".omm/txn").iterdir() if d.is_dir() for p in d.rglob("*") if p.is_file())
+
+
+@pytest.mark.parametrize("staged", [0, 1, IMAGES // 2])
+def test_ctrl_c_cancels_the_import_and_leaves_the_tenant_unchanged(data: Data, staged: int) -> None:
+    """SIGINT once the job's InProgress row is on disk (0: at once, while its first commit is still
+    being applied), or once its work has staged ``staged`` files: points reached by progress, not
+    by a clock, so that a slow or fast machine cannot move them past the commit. SPEC §6:
+    Cancelled, tenant unchanged."""
+    ws = data.workspace(f"ctrl-c-{staged}")
     root = root_of(ws)
     log = root / "jobs/jobs.tsv"
     proc = start(ws, *import_args(data.big, data.media))
     try:
-        while "\tInProgress\t" not in log.read_text(encoding="utf-8"):  # the job is running
+        while "\tInProgress\t" not in log.read_text(encoding="utf-8") or (staged and staged_files(root) < staged):
             assert proc.poll() is None, proc.communicate()
             time.sleep(0.002)
-        time.sleep(into_work * (data.t_end - data.t_job))
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=60)
     finally:

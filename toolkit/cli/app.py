@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import signal
 import sys
 import traceback
@@ -69,6 +70,16 @@ def _debug_requested(argv: list[str]) -> bool:
     return "--debug" in argv
 
 
+def _forget_unhandled_interrupt() -> None:
+    """Let the interrupt we handled end the process with exit code 130, not a death by SIGINT.
+
+    CPython remembers a KeyboardInterrupt that escaped any nested ``PyRun_*`` call (native
+    extensions such as Polars make them) and, at exit, kills the process with SIGINT whatever
+    code ``sys.exit`` gave. Each ``PyRun_*`` call clears that memory first, so one empty run does.
+    """
+    ctypes.pythonapi.PyRun_SimpleStringFlags(b"pass", None)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI and turn every error into one line on stderr and an exit code."""
     args = sys.argv[1:] if argv is None else argv
@@ -80,9 +91,12 @@ def main(argv: list[str] | None = None) -> None:
         exc.show()
         code = exc.exit_code
     except (click.exceptions.Abort, KeyboardInterrupt):
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut this short
+        # Ignored from here to the exit: a second Ctrl-C, or the echo of the first that Polars'
+        # native code can leave pending (pola-rs/polars#23988), must not turn the clean exit 130
+        # into a death by SIGINT after the message has been written.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         click.echo("omm: interrupted", err=True)
-        signal.signal(signal.SIGINT, previous)
+        _forget_unhandled_interrupt()
         code = 130
     except OmmError as exc:
         if _debug_requested(args):
