@@ -109,9 +109,21 @@ def read_manifest(path: str | Path, kind: str | None = None, *, strict: bool = T
             if len(head) == 0 or head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _looks_utf16(fh, head):
                 return read_manifest_bytes(head + fh.read(), str(path), kind, strict=strict, canonical=canonical)
             # Plain UTF-8: map the file for the byte checks and let Polars read it from disk.
-            with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            with _mapped(fh) as mm:
                 decoded = Decoded(b"", "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8", ())
                 return _finish(parse(mm, str(path), source=str(p)), decoded, str(path), kind, strict, canonical)
+
+
+def _mapped(fh: BinaryIO) -> mmap.mmap:
+    """The file mapped read-only; on Linux with its pages mapped up front (MAP_POPULATE): the byte
+    checks touch every page anyway, and one populate costs a fraction of a fault per page."""
+    populate = getattr(mmap, "MAP_POPULATE", 0)
+    if populate and hasattr(mmap, "MAP_SHARED"):
+        try:
+            return mmap.mmap(fh.fileno(), 0, flags=mmap.MAP_SHARED | populate, prot=mmap.PROT_READ)
+        except OSError:
+            pass
+    return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
 
 
 def _looks_utf16(fh: BinaryIO, head: bytes) -> bool:
