@@ -49,8 +49,8 @@ def _one_primary_image() -> f.Test:
     category_set = pl.when(_category).then(_set)  # other rows share one null group: cheap windows
     # Flag the Primary rows of a bad set (or all its rows when it has none), not every row.
     row = ~_category | _deleting | good.over(category_set) | (~_primary & (primaries.over(category_set) > 0))
-    # Per set: EntityType is part of the set key, so a set is wholly a category set or not.
-    return f.Test(row, grouped=f.Grouped(_set, ~_category.first() | _deleting.any() | good))
+    # Per category set (EntityType is part of the set key: a set is wholly a category set or not).
+    return f.Test(row, grouped=f.Grouped(_set, _deleting.any() | good, where=_category))
 
 
 RULES = {

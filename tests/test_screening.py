@@ -63,6 +63,24 @@ def test_a_short_row_is_not_hidden_by_polars_padding(tmp_path: Path) -> None:
     assert [f.rule for f in validate([p]).findings] == ["ragged_row"]
 
 
+@pytest.mark.parametrize("ending", [b"\n", b"\r\n"], ids=["lf", "crlf"])
+@pytest.mark.parametrize("final_newline", [True, False], ids=["final-newline", "no-final-newline"])
+def test_full_rows_are_proven_and_a_short_one_is_caught_with_any_line_ending(
+        tmp_path: Path, ending: bytes, final_newline: bool) -> None:
+    # Byte accounting proves LF files; with carriage returns the tabs are counted instead.
+    lines = PRODUCTS.read_bytes().rstrip(b"\n").split(b"\n")
+    assert any(line.endswith(b"\t") for line in lines[1:])  # empty last cells: Polars nulls, as a short row's
+
+    def write(rows: list[bytes]) -> Path:
+        return _copy(tmp_path, ending.join(rows) + (ending if final_newline else b""))
+
+    assert screen_file(write(lines)) is True
+    short = next(i for i, line in enumerate(lines[1:], 1) if line.endswith(b"\t"))
+    lines[short] = lines[short][:-1]
+    assert screen_file(write(lines)) is False
+    assert [f.rule for f in validate([write(lines)]).findings] == ["ragged_row"]
+
+
 def test_explicit_kind_and_unknown_files(tmp_path: Path) -> None:
     p = _copy(tmp_path, PRODUCTS.read_bytes(), "catalog.tsv")
     assert screen_file(p, "products") is True

@@ -20,7 +20,7 @@ from toolkit.kinds import Kind, detect_kind, get_kind
 from toolkit.tokens import absent_value, canonical_probe
 from toolkit.tsv import Manifest
 from toolkit.tsv.decode import looks_utf16_without_bom
-from toolkit.tsv.parse import count_byte, has_quoted_fields, read_header
+from toolkit.tsv.parse import count_byte, has_quoted_fields, mapped, read_header
 
 FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
 
@@ -100,17 +100,31 @@ def screen_file(path: str | Path, kind: str | None = None) -> bool:
     (then the full validation says why). Only plain UTF-8 files without quoted fields qualify."""
     p = Path(path)
     try:
-        with p.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+        with p.open("rb") as fh, mapped(fh) as mm:
             if not _plain_utf8(mm) or has_quoted_fields(mm):
                 return False
             header = read_header(mm, str(p))  # raises on an empty or duplicated column name
             k = get_kind(kind or detect_kind(header, p))
-            extra = (pl.len().alias("rows"), pl.col(header[-1]).null_count().alias("gaps"))
+            cells = pl.sum_horizontal(pl.col(header).str.len_bytes().cast(pl.Int64).sum()).alias("cells")
+            extra = (pl.len().alias("rows"), pl.col(header[-1]).null_count().alias("gaps"), cells)
             results = pl.collect_all(check_queries(k, _scan(p, k, header), canonical=True, extra=extra),
                                      engine="streaming")
             first = results[0].row(0, named=True)
-            # Polars pads a short row with nulls; only a tab count proves none was short.
-            short_rows = first["gaps"] > 0 and count_byte(mm, b"\t") != (len(header) - 1) * (first["rows"] + 1)
+            short_rows = first["gaps"] > 0 and not _every_row_full(mm, len(header), first["rows"], first["cells"])
     except (OSError, ValueError, InputError, pl.exceptions.PolarsError):
         return False  # unreadable, empty, ragged, bad UTF-8, unknown kind: the full path reports it
     return not short_rows and all(bool(df.item(0, "ok")) for df in results)
+
+
+def _every_row_full(mm: mmap.mmap, width: int, rows: int, cells: int) -> bool:
+    """Whether no row was short: Polars pads one with nulls, like empty trailing cells.
+
+    The scan refuses a row with too many fields, so the file's bytes add up to header + cells +
+    rows × width (tabs and newlines) exactly when every row has ``width`` fields (see
+    ``toolkit.tsv.parse._bytes_add_up``). Carriage returns, which the scan drops before a newline,
+    would spoil that sum: with any, the tabs are counted instead.
+    """
+    header = mm.find(b"\n") + 1
+    if header > 0 and mm.find(b"\r") < 0:
+        return len(mm) == header + cells + rows * width - (mm[-1:] != b"\n")
+    return count_byte(mm, b"\t") == (width - 1) * (rows + 1)

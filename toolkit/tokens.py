@@ -149,8 +149,10 @@ def canonical_probe(col: Column) -> pl.Expr | None:
         case "integer" if col.pattern:
             return (s.is_null() | (s.str.contains(_CANONICAL_INTEGER) & s.str.contains(col.pattern))).all()
         case "entity_key_value" if col.pattern:
-            matrix = pl.col("EntityType").str.to_lowercase().str.ends_with("dimensionmatrix")
-            ordered = pl.when(matrix).then(s.str.contains(_CANONICAL_MATRIX)).otherwise(True)
+            # Any spelling of the matrix type (it may not be canonical yet); the order of the
+            # dimensions is then checked on those rows only, not on every value.
+            matrix = pl.col("EntityType").str.contains("(?i)dimensionmatrix$")
+            ordered = pl.when(matrix).then(s).str.contains(_CANONICAL_MATRIX).fill_null(True)
             return (s.is_null() | s.str.contains(col.pattern)).all() & ordered.all()
         # These schema patterns admit only the canonical spelling.
         case "locale_neutral" if col.pattern:  # an empty cell still has to become system_neutral

@@ -8,7 +8,6 @@ deterministic bytes atomically. Unknown columns ride along untouched.
 from __future__ import annotations
 
 import codecs
-import mmap
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from toolkit.findings import Finding
 from toolkit.kinds import Kind, detect_kind, get_kind
 from toolkit.tokens import canonicalize
 from toolkit.tsv.decode import Decoded, decode, looks_utf16_without_bom
-from toolkit.tsv.parse import Parsed, parse
+from toolkit.tsv.parse import Parsed, mapped, parse
 from toolkit.tsv.write import ENCODINGS, atomic_write, canonical_frame, column_order, to_bytes
 
 __all__ = ["ENCODINGS", "Manifest", "atomic_write", "canonical_frame", "column_order", "manifest_bytes",
@@ -109,21 +108,9 @@ def read_manifest(path: str | Path, kind: str | None = None, *, strict: bool = T
             if len(head) == 0 or head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _looks_utf16(fh, head):
                 return read_manifest_bytes(head + fh.read(), str(path), kind, strict=strict, canonical=canonical)
             # Plain UTF-8: map the file for the byte checks and let Polars read it from disk.
-            with _mapped(fh) as mm:
+            with mapped(fh) as mm:
                 decoded = Decoded(b"", "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8", ())
                 return _finish(parse(mm, str(path), source=str(p)), decoded, str(path), kind, strict, canonical)
-
-
-def _mapped(fh: BinaryIO) -> mmap.mmap:
-    """The file mapped read-only; on Linux with its pages mapped up front (MAP_POPULATE): the byte
-    checks touch every page anyway, and one populate costs a fraction of a fault per page."""
-    populate = getattr(mmap, "MAP_POPULATE", 0)
-    if populate and hasattr(mmap, "MAP_SHARED"):
-        try:
-            return mmap.mmap(fh.fileno(), 0, flags=mmap.MAP_SHARED | populate, prot=mmap.PROT_READ)
-        except OSError:
-            pass
-    return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
 
 
 def _looks_utf16(fh: BinaryIO, head: bytes) -> bool:
