@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from toolkit.errors import InputError, UnsafePathError, WorkspaceError
@@ -101,6 +103,25 @@ def test_streaming_writes_copy_move_and_open(root: Path, tmp_path: Path) -> None
     assert (root / "cms/blobs/aa/copy").read_bytes() == big.read_bytes() and big.exists()
     assert (root / "cms/blobs/bb/moved").read_bytes() == b"made in place"
     assert (root / "jobs/j1/result.tsv").read_bytes() == b"streamed\n"
+
+
+def test_a_streamed_file_is_recorded_with_the_digest_of_its_bytes(root: Path) -> None:
+    # Hashed as written (never read back): Polars' writer, bytes, bytearrays and views all count.
+    frame = pl.DataFrame({"a": [f"v{i}" for i in range(50_000)], "b": [None, "x"] * 25_000})
+    txn = Transaction(root)
+    with txn.open_write("hq/out.tsv") as fh:
+        fh.write(b"a\tb\n")
+        frame.write_csv(fh, separator="\t", include_header=False)
+        fh.write(bytearray(b"tail"))
+        fh.write(memoryview(b"!\n"))
+        told = fh.tell()
+    data = txn.staged_path("hq/out.tsv").read_bytes()
+    assert told == len(data)
+    (op,) = txn.operations
+    assert (op.sha256, op.size) == (hashlib.sha256(data).hexdigest(), len(data))
+    assert data.endswith(b"tail!\n") and data.count(b"\n") == 50_002
+    txn.commit()
+    assert (root / "hq/out.tsv").read_bytes() == data
 
 
 def test_a_replaced_file_keeps_its_permissions(root: Path) -> None:

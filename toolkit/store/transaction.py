@@ -18,6 +18,8 @@ stop a commit at every instant that matters (see :data:`CRASH_STEPS`).
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import os
 import secrets
@@ -146,13 +148,14 @@ class Transaction:
         staged = self._new_staged()
         try:
             with staged.open("xb") as fh:
-                yield fh
+                writer = _DigestingWriter(fh)
+                yield writer  # type: ignore[misc]  # a binary writer: write, tell, flush
                 fh.flush()
                 os.fsync(fh.fileno())
         except BaseException:
             staged.unlink(missing_ok=True)
             raise
-        self._record(path, staged)
+        self._record(path, staged, (writer.hexdigest(), writer.size))
 
     def write_file(self, rel: str | PurePath, source: Path, *, move: bool = False, synced: bool = False) -> Operation:
         """Stage the content of the file ``source`` as ``rel``: copied in chunks, or with ``move``
@@ -274,8 +277,8 @@ class Transaction:
         self._seq += 1
         return self.dir / f"{self._seq:06d}"
 
-    def _record(self, path: str, staged: Path) -> Operation:
-        sha, size = file_digest(staged)
+    def _record(self, path: str, staged: Path, digest: tuple[str, int] | None = None) -> Operation:
+        sha, size = digest or file_digest(staged)
         self._drop(path)
         op = Operation("write", path, sha, size, staged.name)
         self._ops[path] = op
@@ -294,6 +297,36 @@ class Transaction:
         if same_content(target, op.sha256, op.size):
             return None
         return Change(op.path, "replace" if target.exists() else "create", op.size)
+
+
+class _DigestingWriter(io.RawIOBase):
+    """A staged file being written: its SHA-256 and size are taken as the bytes go by, so a large
+    output (sync writes gigabytes) is never read back just to be hashed."""
+
+    def __init__(self, fh: BinaryIO) -> None:
+        super().__init__()
+        self._fh = fh
+        self._sha = hashlib.sha256()
+        self.size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:  # type: ignore[override]
+        view = memoryview(data).cast("B")
+        self._sha.update(view)
+        self._fh.write(view)  # a buffered file writes all of it, or raises
+        self.size += view.nbytes
+        return view.nbytes
+
+    def tell(self) -> int:
+        return self._fh.tell()
+
+    def flush(self) -> None:
+        self._fh.flush()
+
+    def hexdigest(self) -> str:
+        return self._sha.hexdigest()
 
 
 def _make_parents(root: Path, directory: Path, touched: set[Path]) -> None:
