@@ -3,6 +3,8 @@ CsuMediaLocations and OmnichannelContent settings, ``--to``, stale CSU files, th
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +16,7 @@ from tests.helpers import WORKSPACE
 from toolkit.errors import UsageError, WorkspaceError
 from toolkit.jobs import read_jobs
 from toolkit.resolution import stage_sync, sync
-from toolkit.store import tenant_writer
+from toolkit.store import paths, tenant_writer
 from toolkit.tenants import set_setting
 from toolkit.tsv import manifest_bytes, read_manifest
 from toolkit.workspace import Tenant, tenant
@@ -110,6 +112,57 @@ def test_new_channels_or_edited_outputs_mean_a_full_sync(tmp_path: Path) -> None
     r = sync(t)
     assert (r.plan.mode, r.plan.reason) == ("full", f"{HQ} changed since the last sync")
     assert t.path(HQ).read_bytes() == good
+
+
+def _hashed_outputs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Names of the sync outputs hashed from disk from now on (by file_digest)."""
+    seen: list[str] = []
+    real = paths.file_digest
+
+    def spy(path: Path) -> tuple[str, int]:
+        if path.name in ("media_assignments.tsv", "default_images.tsv"):
+            seen.append(path.relative_to(path.parents[1]).as_posix())
+        return real(path)
+
+    monkeypatch.setattr(paths, "file_digest", spy)
+    return seen
+
+
+def test_an_incremental_sync_hashes_no_output_whose_size_and_time_are_as_recorded(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    t = copy(tmp_path)
+    sync(t, chunk_size=4)
+    rel, kind, change = EDITS["a set's display orders"]
+    edit(t, rel, kind, change)
+    hashed = _hashed_outputs(monkeypatch)
+    got = sync(t, chunk_size=4)
+    assert (got.plan.mode, hashed) == ("incremental", [])
+    assert got.changed >= 1 and 0 < got.plan.recomputed_entities < got.plan.entities
+    assert (sync(t).changed, hashed) == (0, [])  # nothing changed: nothing hashed, nothing written
+
+
+def test_a_touched_output_is_hashed_once_and_the_sync_stays_incremental(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    t = copy(tmp_path)
+    sync(t)
+    os.utime(t.path(HQ), ns=(1, 1))  # same bytes, another time (a copy without -p, a backup restore)
+    hashed = _hashed_outputs(monkeypatch)
+    before = t.path(HQ).read_bytes()
+    got = sync(t)
+    assert (got.plan.mode, got.changed, hashed) == ("incremental", 0, ["hq/media_assignments.tsv"])
+    assert t.path(HQ).read_bytes() == before
+    hashed.clear()
+    assert (sync(t).plan.mode, hashed) == ("incremental", [])  # its time is recorded now
+
+
+def test_a_state_without_times_still_allows_an_incremental_sync(tmp_path: Path) -> None:
+    t = copy(tmp_path)
+    sync(t)
+    state = t.path("hq/.sync-state")
+    text = state.read_text(encoding="utf-8")
+    state.write_text(re.sub(r'"mtime_ns": \d+, ', "", text), encoding="utf-8")
+    assert "mtime_ns" not in state.read_text(encoding="utf-8")
+    assert (sync(t).plan.mode, sync(t).changed) == ("incremental", 0)
 
 
 def test_csu_media_locations_off_stops_at_hq(tmp_path: Path) -> None:

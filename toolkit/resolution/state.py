@@ -7,7 +7,8 @@ in each output file (byte offset, length, rows); and, per output file, its SHA-2
 
 The next incremental sync hashes the inputs again and recomputes only the chunks whose hash
 changed; the others' bytes are copied from the previous files, which is safe only because those
-files are checked to be exactly what the state describes. An entity's hash covers its catalog row,
+files are checked to be exactly what the state describes: by SHA-256, or by the size and
+modification time sync gave the file (``State.stamps``), as make and rsync decide. An entity's hash covers its catalog row,
 its entity ladder (own → matrix cell → master, as keys), and for each entity on it every set in
 the tier — place, version, and each item with its asset's URL, alt text and type. Anything else
 that could change the output (the channels and their locales, the files written, the engine and
@@ -53,11 +54,16 @@ class State:
     config: str
     files: dict[str, tuple[str, int]]  # path → (sha256, size)
     chunks: tuple[Chunk, ...]
+    # path → modification time (ns) of the file as sync wrote it (a rename keeps it): a file with
+    # that size and time is taken to hold the recorded bytes without hashing gigabytes again, as
+    # make and rsync decide; any other file is hashed. Absent for states written before it existed.
+    stamps: dict[str, int] = field(default_factory=dict)
 
     def to_bytes(self) -> bytes:
         """Deterministic JSON, one chunk a line (so two states diff readably)."""
         head = {"format": FORMAT, "config": self.config,
-                "files": {p: {"sha256": s, "size": n} for p, (s, n) in sorted(self.files.items())}}
+                "files": {p: {"sha256": s, "size": n, **({"mtime_ns": self.stamps[p]} if p in self.stamps else {})}
+                          for p, (s, n) in sorted(self.files.items())}}
         chunks = [json.dumps({"first": c.first, "hash": c.hash,
                               "spans": {p: [s.offset, s.length, s.rows] for p, s in sorted(c.spans.items())}},
                              sort_keys=True, ensure_ascii=False) for c in self.chunks]
@@ -74,9 +80,10 @@ def read_state(path: Path | None) -> State | None:
         if body.get("format") != FORMAT:
             return None
         files = {p: (f["sha256"], int(f["size"])) for p, f in body["files"].items()}
+        stamps = {p: int(f["mtime_ns"]) for p, f in body["files"].items() if "mtime_ns" in f}
         chunks = tuple(Chunk(c["first"], c["hash"], {p: Span(*map(int, s)) for p, s in c["spans"].items()})
                        for c in body["chunks"])
-        return State(body["config"], files, chunks)
+        return State(body["config"], files, chunks, stamps)
     except (OSError, ValueError, KeyError, TypeError):
         return None
 

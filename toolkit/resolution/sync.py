@@ -151,10 +151,22 @@ def _previous(t: Tenant, txn: Transaction, state: State | None, config: str,
     for f in files:
         path = source_path(t, f.path, txn)
         sha, size = state.files.get(f.path, ("", -1))
-        if path is None or not same_content(path, sha, size):
+        own = path is not None and path == t.path(f.path)  # not a copy staged earlier in this job
+        if path is None or not (own and _stamped(path, size, state.stamps.get(f.path))
+                                or same_content(path, sha, size)):
             return f"{f.path} changed since the last sync", {}
+        if own:
+            txn.know(f.path, sha, size)  # commit need not hash it again to see whether it changes
         paths[f.path] = path
     return "", paths
+
+
+def _stamped(path: Path, size: int, stamp: int | None) -> bool:
+    """Whether ``path`` still has the size and modification time sync gave it (State.stamps)."""
+    if stamp is None:
+        return False
+    st = path.stat()
+    return (st.st_size, st.st_mtime_ns) == (size, stamp)
 
 
 def _chunk_plan(t: Tenant, txn: Transaction, index: Index, files: tuple[OutputFile, ...], full: bool,
@@ -184,12 +196,39 @@ def _from_cms(t: Tenant, txn: Transaction, to: str, parts: tuple[str, ...], full
     clean = plan.previous is not None and not any(plan.dirty)
     written = unchanged(plan, files) if clean else write_chunks(index, plan, files, txn, previous)
     staged = {op.path: (op.sha256 or "", op.size or 0) for op in txn.operations if op.path in written.rows}
-    digests = {**(plan.previous.files if plan.previous else {}), **staged}
-    txn.write_bytes(STATE_FILE, State(config, digests, written.chunks).to_bytes())
+    digests_before = plan.previous.files if plan.previous else {}
+    digests = {**digests_before, **staged}
+    # Verified outputs keep the bytes recorded; their time now is what the next sync compares.
+    checked = {rel: path.stat().st_mtime_ns for rel, path in previous.items() if path == t.path(rel)}
+    stamps = {**(plan.previous.stamps if plan.previous else {}), **checked,
+              **_stamps(t, txn, staged, digests_before, previous)}
+    txn.write_bytes(STATE_FILE, State(config, digests, written.chunks, stamps).to_bytes())
     first = files[0].path
     return SyncPlan(to, "full" if reason else "incremental", reason, index.entities.height,
                     written.recomputed_entities, written.rows[first], written.recomputed_rows[first],
                     tuple(SyncFile(f.path, written.rows[f.path]) for f in files))
+
+
+def _stamps(t: Tenant, txn: Transaction, staged: dict[str, tuple[str, int]], before: dict[str, tuple[str, int]],
+            verified: dict[str, Path]) -> dict[str, int]:
+    """The modification time each output will have once committed: the staged file's (a rename
+    keeps it), or, when the output already holds these bytes (so commit leaves it), its own — which
+    keeps a sync that changes nothing from changing the state."""
+    from toolkit.store.paths import same_content
+
+    stamps = {}
+    for rel, digest in staged.items():
+        own = t.path(rel)
+        if rel in verified:  # it holds before[rel] (checked by _previous): no hash needed to compare
+            path: Path | None = own if before.get(rel) == digest else txn.staged_path(rel)
+        elif same_content(own, *digest):  # the hash commit would take anyway; it is told the answer
+            txn.know(rel, *digest)
+            path = own
+        else:
+            path = txn.staged_path(rel)
+        if path is not None:
+            stamps[rel] = path.stat().st_mtime_ns
+    return stamps
 
 
 def _from_hq(t: Tenant, txn: Transaction, to: str, parts: tuple[str, ...]) -> SyncPlan:

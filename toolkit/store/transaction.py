@@ -123,6 +123,7 @@ class Transaction:
         self.recovered = Recovery()  # set by tenant_writer: what the lock holder before us left
         self.result: CommitResult | None = None
         self._ops: dict[str, Operation] = {}
+        self._known: dict[str, tuple[str, int]] = {}  # path → (sha256, size) the caller vouched for
         self._seq = 0
         self._state: Literal["open", "committed", "discarded"] = "open"
 
@@ -175,6 +176,11 @@ class Transaction:
                 out.flush()
                 os.fsync(out.fileno())
         return self._record(path, staged)
+
+    def know(self, rel: str | PurePath, sha256: str, size: int) -> None:
+        """Tell the transaction that ``rel`` holds exactly these bytes now (the caller checked, under
+        the tenant lock), so deciding whether a write changes it needs no hash of a large file."""
+        self._known[self._rel(rel)] = (sha256, size)
 
     def delete(self, rel: str | PurePath) -> Operation:
         path = self._rel(rel)
@@ -294,9 +300,15 @@ class Transaction:
         if op.action == "delete":
             return Change(op.path, "delete", None) if target.is_file() or target.is_symlink() else None
         assert op.sha256 is not None and op.size is not None
-        if same_content(target, op.sha256, op.size):
+        if self._holds(target, op.path, op.sha256, op.size):
             return None
         return Change(op.path, "replace" if target.exists() else "create", op.size)
+
+    def _holds(self, target: Path, path: str, sha256: str, size: int) -> bool:
+        known = self._known.get(path)
+        if known is not None and target.is_file():
+            return known == (sha256, size)
+        return same_content(target, sha256, size)
 
 
 class _DigestingWriter(io.RawIOBase):
