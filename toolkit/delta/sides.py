@@ -94,7 +94,9 @@ class MemorySide:
 
     def rows(self, idx: pl.Series, union: tuple[str, ...]) -> pl.DataFrame:
         m = self.manifest
-        picked = m.frame.with_columns(m.line_numbers().cast(pl.Int64).alias(LINE))[idx]
+        # Gather first: numbering every row of a large file to keep a few would cost more.
+        lines = m.lines.gather(idx) if m.lines is not None else idx.cast(pl.Int64) + 2
+        picked = m.frame[idx].with_columns(lines.cast(pl.Int64).alias(LINE))
         return _canonical_rows(picked, union, self.kind)
 
 
