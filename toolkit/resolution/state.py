@@ -8,9 +8,10 @@ in each output file (byte offset, length, rows); and, per output file, its SHA-2
 The next incremental sync hashes the inputs again and recomputes only the chunks whose hash
 changed; the others' bytes are copied from the previous files, which is safe only because those
 files are checked to be exactly what the state describes: by SHA-256, or by the size and
-modification time sync gave the file (``State.stamps``), as make and rsync decide. An entity's hash covers its catalog row,
-its entity ladder (own → matrix cell → master, as keys), and for each entity on it every set in
-the tier — place, version, and each item with its asset's URL, alt text and type. Anything else
+modification time sync gave the file (``State.stamps``), as make and rsync decide. An entity's
+hash covers its catalog row, its entity ladder (own → matrix cell → master, as keys), and for
+each entity on it every set in the tier — place, version, and each item with its asset's URL,
+alt text and type. Anything else
 that could change the output (the channels and their locales, the files written, the engine and
 Polars versions) is in the ``config`` fingerprint: a different one means a full sync. A new or
 removed entity changes its chunk's hash (the hash lists the chunk's entities). Boundaries are kept

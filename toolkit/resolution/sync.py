@@ -40,6 +40,7 @@ from toolkit.resolution.state import (
     fresh_boundaries,
     read_state,
 )
+from toolkit.store.paths import same_content
 
 if TYPE_CHECKING:
     from toolkit.store import Transaction
@@ -141,8 +142,6 @@ def _stale_csu(t: Tenant, channels: list[str]) -> list[str]:
 def _previous(t: Tenant, txn: Transaction, state: State | None, config: str,
               files: tuple[OutputFile, ...]) -> tuple[str, dict[str, Path]]:
     """(why a full sync is needed or "", path of each previous output) — module ``state`` doc."""
-    from toolkit.store.paths import same_content
-
     if state is None:
         return "no previous sync state", {}
     if state.config != config:
@@ -214,12 +213,10 @@ def _stamps(t: Tenant, txn: Transaction, staged: dict[str, tuple[str, int]], bef
     """The modification time each output will have once committed: the staged file's (a rename
     keeps it), or, when the output already holds these bytes (so commit leaves it), its own — which
     keeps a sync that changes nothing from changing the state."""
-    from toolkit.store.paths import same_content
-
     stamps = {}
     for rel, digest in staged.items():
         own = t.path(rel)
-        if rel in verified:  # it holds before[rel] (checked by _previous): no hash needed to compare
+        if verified.get(rel) == own:  # it holds before[rel] (checked by _previous): no hash needed
             path: Path | None = own if before.get(rel) == digest else txn.staged_path(rel)
         elif same_content(own, *digest):  # the hash commit would take anyway; it is told the answer
             txn.know(rel, *digest)
