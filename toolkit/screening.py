@@ -20,7 +20,7 @@ from toolkit.kinds import Kind, detect_kind, get_kind
 from toolkit.tokens import absent_value, canonical_probe
 from toolkit.tsv import Manifest
 from toolkit.tsv.decode import looks_utf16_without_bom
-from toolkit.tsv.parse import count_byte, has_quoted_fields, mapped, read_header
+from toolkit.tsv.parse import bytes_add_up, count_byte, has_quoted_fields, mapped, read_header
 
 FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
 
@@ -120,11 +120,10 @@ def _every_row_full(mm: mmap.mmap, width: int, rows: int, cells: int) -> bool:
     """Whether no row was short: Polars pads one with nulls, like empty trailing cells.
 
     The scan refuses a row with too many fields, so the file's bytes add up to header + cells +
-    rows × width (tabs and newlines) exactly when every row has ``width`` fields (see
-    ``toolkit.tsv.parse._bytes_add_up``). Carriage returns, which the scan drops before a newline,
+    rows × width (tabs and newlines) exactly when every row has ``width`` fields
+    (:func:`toolkit.tsv.parse.bytes_add_up`). Carriage returns, which the scan drops before a newline,
     would spoil that sum: with any, the tabs are counted instead.
     """
-    header = mm.find(b"\n") + 1
-    if header > 0 and mm.find(b"\r") < 0:
-        return len(mm) == header + cells + rows * width - (mm[-1:] != b"\n")
+    if mm.find(b"\r") < 0:
+        return bytes_add_up(mm, cells, rows, width)
     return count_byte(mm, b"\t") == (width - 1) * (rows + 1)

@@ -103,8 +103,15 @@ def _bytes_add_up(data: Buffer, frame: pl.DataFrame, width: int, carriage: bool)
     if frame.height == 0 or carriage:
         return False
     cells = frame.select(pl.sum_horizontal(pl.all().str.len_bytes().cast(pl.Int64).sum())).item()
+    return bytes_add_up(data, cells, frame.height, width)
+
+
+def bytes_add_up(data: Buffer, cells: int, rows: int, width: int) -> bool:
+    """The accounting of :func:`_bytes_add_up`, for a caller that summed the cell bytes itself
+    (e.g. in a streaming query): header + cells + rows × width, less one without a final newline.
+    Only sound when ``data`` has no carriage return and the read refused rows too long."""
     header = data.find(b"\n") + 1
-    return header > 0 and len(data) == header + cells + frame.height * width - (data[-1:] != b"\n")
+    return header > 0 and len(data) == header + cells + rows * width - (data[-1:] != b"\n")
 
 
 def _fast(data: Buffer, header: tuple[str, ...], quoted: bool, carriage: bool, source: str | None) -> Parsed | None:
