@@ -7,7 +7,8 @@ memory holds one chunk's rows, never a whole output.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,14 +67,35 @@ def _dirty_winners(index: Index, plan: ChunkPlan) -> pl.DataFrame:
     return winners(index, pids)
 
 
-def _fresh(frame: pl.DataFrame, files: Sequence[OutputFile], out: dict[str, BinaryIO]) -> dict[str, Span]:
-    spans = {}
-    frame = frame.with_columns(pl.col(pl.String).replace("", None))  # an empty cell is written as nothing
-    for f in files:
+def _resolved(index: Index, won: pl.DataFrame, bounds: list[tuple[int, int]]) -> Iterator[pl.DataFrame]:
+    """The rows of each pid range of ``bounds`` in turn, ready to write. The next range is resolved
+    in a worker thread while the caller writes this one (Polars releases the GIL), so resolution
+    overlaps with encoding, hashing and the kernel's copying."""
+    pid = won.get_column("pid")
+
+    def resolve(lo: int, hi: int) -> pl.DataFrame:
+        a, b = pid.search_sorted(lo, side="left"), pid.search_sorted(hi, side="left")
+        # An empty cell is written as nothing.
+        return rows(index, won.slice(a, b - a)).with_columns(pl.col(pl.String).replace("", None))
+
+    with ThreadPoolExecutor(1) as pool:
+        pending = pool.submit(resolve, *bounds[0]) if bounds else None
+        for k in range(len(bounds)):
+            assert pending is not None
+            current = pending.result()
+            pending = pool.submit(resolve, *bounds[k + 1]) if k + 1 < len(bounds) else None
+            yield current
+
+
+def _fresh(frame: pl.DataFrame, files: Sequence[OutputFile], out: dict[str, BinaryIO],
+           pool: ThreadPoolExecutor) -> dict[str, Span]:
+    """Write a chunk's rows to every output, the files side by side (each file by one thread)."""
+    def write(f: OutputFile) -> Span:
         part = f.select(frame)
         offset = out[f.path].tell()
-        spans[f.path] = Span(offset, write_rows(part, out[f.path]), part.height)
-    return spans
+        return Span(offset, write_rows(part, out[f.path]), part.height)
+
+    return dict(zip((f.path for f in files), pool.map(write, files), strict=True))
 
 
 def _copied(before: Chunk, files: Sequence[OutputFile], out: dict[str, BinaryIO],
@@ -98,20 +120,21 @@ def write_chunks(index: Index, plan: ChunkPlan, files: Sequence[OutputFile], txn
                  previous: dict[str, Path]) -> Written:
     """Stream every output of ``files`` into ``txn`` (``previous``: path → the previous output file)."""
     won = _dirty_winners(index, plan)
-    pid = won.get_column("pid")
+    bounds = _bounds(plan)
+    resolved = _resolved(index, won, [b for b, dirty in zip(bounds, plan.dirty, strict=True) if dirty])
     totals = {f.path: 0 for f in files}
     fresh = dict(totals)
     chunks: list[Chunk] = []
     recomputed = 0
     with ExitStack() as stack:
+        writers = stack.enter_context(ThreadPoolExecutor(3))  # the big HQ file and the CSU files at once
         out = {f.path: stack.enter_context(txn.open_write(f.path)) for f in files}
         old = {} if all(plan.dirty) else {p: stack.enter_context(previous[p].open("rb")) for p in out}
         for f in files:
             out[f.path].write(f.header())
-        for i, (lo, hi) in enumerate(_bounds(plan)):
+        for i, (lo, hi) in enumerate(bounds):
             if plan.dirty[i]:
-                a, b = pid.search_sorted(lo, side="left"), pid.search_sorted(hi, side="left")
-                spans = _fresh(rows(index, won.slice(a, b - a)), files, out)
+                spans = _fresh(next(resolved), files, out, writers)
                 recomputed += hi - lo
                 for p, s in spans.items():
                     fresh[p] += s.rows
