@@ -99,13 +99,15 @@ def _fresh(frame: pl.DataFrame, files: Sequence[OutputFile], out: dict[str, Bina
 
 
 def _copied(before: Chunk, files: Sequence[OutputFile], out: dict[str, BinaryIO],
-            old: dict[str, BinaryIO]) -> dict[str, Span]:
-    spans = {}
-    for f in files:
+            old: dict[str, BinaryIO], pool: ThreadPoolExecutor) -> dict[str, Span]:
+    """Copy a clean chunk's bytes from the previous outputs, the files side by side."""
+    def copy(f: OutputFile) -> Span:
         span = before.spans[f.path]
-        spans[f.path] = Span(out[f.path].tell(), span.length, span.rows)
+        moved = Span(out[f.path].tell(), span.length, span.rows)
         _copy(old[f.path], out[f.path], span)
-    return spans
+        return moved
+
+    return dict(zip((f.path for f in files), pool.map(copy, files), strict=True))
 
 
 def unchanged(plan: ChunkPlan, files: Sequence[OutputFile]) -> Written:
@@ -140,7 +142,7 @@ def write_chunks(index: Index, plan: ChunkPlan, files: Sequence[OutputFile], txn
                     fresh[p] += s.rows
             else:
                 assert plan.previous is not None
-                spans = _copied(plan.previous.chunks[i], files, out, old)
+                spans = _copied(plan.previous.chunks[i], files, out, old, writers)
             for p, s in spans.items():
                 totals[p] += s.rows
             chunks.append(Chunk(plan.firsts[i], plan.hashes[i], spans))
