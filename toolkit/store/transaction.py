@@ -33,11 +33,21 @@ from typing import BinaryIO, Literal
 
 from toolkit.errors import WorkspaceError
 from toolkit.store.lock import STATE_DIR, utc_now
-from toolkit.store.paths import CHUNK, check_writable, file_digest, fsync_dir, same_content, tenant_relative
+from toolkit.store.paths import (
+    CHUNK,
+    check_writable,
+    file_digest,
+    fsync_dir,
+    same_content,
+    start_writeback,
+    tenant_relative,
+)
 
 TXN_DIR = "txn"
 JOURNAL = "journal.json"
 JOURNAL_FORMAT = "omm-journal/1"
+# A streamed staged file asks the kernel to start writing it to disk every this many bytes.
+WRITEBACK_BYTES = 64 << 20
 CRASH_ENV = "OMM_CRASH_AFTER"
 # Where OMM_CRASH_AFTER can stop a commit: after staging, after writing the journal (before the
 # commit point), right after the commit point, after applying operation N ("applied:N"), after all
@@ -320,6 +330,7 @@ class _DigestingWriter(io.RawIOBase):
         self._fh = fh
         self._sha = hashlib.sha256()
         self.size = 0
+        self._written_back = 0  # bytes whose writeback to disk has been started
 
     def writable(self) -> bool:
         return True
@@ -329,6 +340,10 @@ class _DigestingWriter(io.RawIOBase):
         self._sha.update(view)
         self._fh.write(view)  # a buffered file writes all of it, or raises
         self.size += view.nbytes
+        if self.size - self._written_back >= WRITEBACK_BYTES:
+            self._fh.flush()
+            start_writeback(self._fh.fileno(), self._written_back, self.size - self._written_back)
+            self._written_back = self.size
         return view.nbytes
 
     def tell(self) -> int:
