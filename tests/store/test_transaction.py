@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from toolkit.errors import InputError, UnsafePathError, WorkspaceError
-from toolkit.store import Change, Recovery, Transaction, recover, tenant_writer
+from toolkit.store import Change, Recovery, Transaction, recover, tenant_writer, transaction
 from toolkit.store.transaction import JOURNAL, TXN_DIR
 from toolkit.workspace import Tenant
 
@@ -122,6 +122,23 @@ def test_a_streamed_file_is_recorded_with_the_digest_of_its_bytes(root: Path) ->
     assert data.endswith(b"tail!\n") and data.count(b"\n") == 50_002
     txn.commit()
     assert (root / "hq/out.tsv").read_bytes() == data
+
+
+def test_a_large_streamed_file_starts_its_writeback_as_it_goes(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every WRITEBACK_BYTES the written range is handed to the kernel, contiguous and in order,
+    # and the real call (sync_file_range on Linux, nothing elsewhere) is harmless.
+    monkeypatch.setattr(transaction, "WRITEBACK_BYTES", 1000)
+    ranges: list[tuple[int, int]] = []
+    real = transaction.start_writeback
+    monkeypatch.setattr(transaction, "start_writeback",
+                        lambda fd, offset, length: ranges.append((offset, length)) or real(fd, offset, length))
+    txn = Transaction(root)
+    with txn.open_write("hq/big.tsv") as fh:
+        for _ in range(7):
+            fh.write(b"x" * 600)
+    assert ranges == [(0, 1200), (1200, 1200), (2400, 1200)]
+    txn.commit()
+    assert (root / "hq/big.tsv").read_bytes() == b"x" * 4200
 
 
 def test_a_replaced_file_keeps_its_permissions(root: Path) -> None:
