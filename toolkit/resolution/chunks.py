@@ -61,22 +61,16 @@ def _bounds(plan: ChunkPlan) -> list[tuple[int, int]]:
     return list(zip(starts[:-1], starts[1:], strict=True))
 
 
-def _dirty_winners(index: Index, plan: ChunkPlan) -> pl.DataFrame:
-    dirty = pl.Series([i for i, d in enumerate(plan.dirty) if d], dtype=pl.Int64)
-    pids = index.entities.get_column("pid").filter(plan.chunk_ids.is_in(dirty.implode()))
-    return winners(index, pids)
-
-
-def _resolved(index: Index, won: pl.DataFrame, bounds: list[tuple[int, int]]) -> Iterator[pl.DataFrame]:
-    """The rows of each pid range of ``bounds`` in turn, ready to write. The next range is resolved
-    in a worker thread while the caller writes this one (Polars releases the GIL), so resolution
-    overlaps with encoding, hashing and the kernel's copying."""
-    pid = won.get_column("pid")
+def _resolved(index: Index, bounds: list[tuple[int, int]]) -> Iterator[pl.DataFrame]:
+    """The rows of the entities of each pid range of ``bounds`` in turn, ready to write. Each range
+    is resolved (winners, then rows) in a worker thread while the caller writes the one before
+    (Polars releases the GIL), so resolution overlaps with encoding, hashing and the disk."""
+    pids = index.entities.get_column("pid")
 
     def resolve(lo: int, hi: int) -> pl.DataFrame:
-        a, b = pid.search_sorted(lo, side="left"), pid.search_sorted(hi, side="left")
         # An empty cell is written as nothing.
-        return rows(index, won.slice(a, b - a)).with_columns(pl.col(pl.String).replace("", None))
+        won = winners(index, pids.slice(lo, hi - lo))
+        return rows(index, won).with_columns(pl.col(pl.String).replace("", None))
 
     with ThreadPoolExecutor(1) as pool:
         pending = pool.submit(resolve, *bounds[0]) if bounds else None
@@ -121,9 +115,8 @@ def unchanged(plan: ChunkPlan, files: Sequence[OutputFile]) -> Written:
 def write_chunks(index: Index, plan: ChunkPlan, files: Sequence[OutputFile], txn: Transaction,
                  previous: dict[str, Path]) -> Written:
     """Stream every output of ``files`` into ``txn`` (``previous``: path → the previous output file)."""
-    won = _dirty_winners(index, plan)
     bounds = _bounds(plan)
-    resolved = _resolved(index, won, [b for b, dirty in zip(bounds, plan.dirty, strict=True) if dirty])
+    resolved = _resolved(index, [b for b, dirty in zip(bounds, plan.dirty, strict=True) if dirty])
     totals = {f.path: 0 for f in files}
     fresh = dict(totals)
     chunks: list[Chunk] = []
