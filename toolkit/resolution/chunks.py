@@ -122,9 +122,11 @@ def write_chunks(index: Index, plan: ChunkPlan, files: Sequence[OutputFile], txn
     chunks: list[Chunk] = []
     recomputed = 0
     with ExitStack() as stack:
-        writers = stack.enter_context(ThreadPoolExecutor(3))  # the big HQ file and the CSU files at once
         out = {f.path: stack.enter_context(txn.open_write(f.path)) for f in files}
         old = {} if all(plan.dirty) else {p: stack.enter_context(previous[p].open("rb")) for p in out}
+        # The big HQ file and the CSU files at once. Entered last, so left first: on an error its
+        # threads are done before the files they write are closed (and the staged ones removed).
+        writers = stack.enter_context(ThreadPoolExecutor(3))
         for f in files:
             out[f.path].write(f.header())
         for i, (lo, hi) in enumerate(bounds):
