@@ -23,7 +23,7 @@ from tests.helpers import PYTHON, REPO
 from toolkit.jobs import CANCELLED_NOTE, read_jobs
 from toolkit.resolution import sync
 from toolkit.store import CRASH_ENV, recover, tenant_lock
-from toolkit.workspace import tenant
+from toolkit.workspace import Tenant, tenant
 
 TENANT = "big"
 OUTPUT_PARTS = ("hq/media_assignments.tsv", "csu/", "search/")
@@ -59,6 +59,16 @@ def wait_for_staging(proc: subprocess.Popen[str], root: Path) -> None:
     assert proc.poll() is None, "the sync ended before its outputs were staged"
 
 
+def sync_staging(template: Path, tmp_path: Path) -> tuple[Tenant, subprocess.Popen[str]]:
+    """A copy of ``template`` and an ``omm sync`` of it that is staging its outputs."""
+    ws = tmp_path / "ws"
+    shutil.copytree(template, ws)
+    t = tenant(ws, TENANT)
+    proc = start_sync(ws)
+    wait_for_staging(proc, t.root)
+    return t, proc
+
+
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
     """A workspace with the generated tenant (never synced), and the outputs a sync of it writes."""
@@ -77,15 +87,11 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
 def test_sigkill_during_a_sync_leaves_no_output_or_all_of_them(
         generated: tuple[Path, dict[str, str]], tmp_path: Path, delay: float) -> None:
     template, after = generated
-    ws = tmp_path / "ws"
-    shutil.copytree(template, ws)
-    root = ws / "tenants" / TENANT
-    proc = start_sync(ws)
-    wait_for_staging(proc, root)
+    t, proc = sync_staging(template, tmp_path)
+    root = t.root
     time.sleep(delay)
     proc.send_signal(signal.SIGKILL)
     proc.communicate(timeout=60)
-    t = tenant(ws, TENANT)
     with tenant_lock(t.root, t.id, command="test"):
         recover(t.root)  # what the next writer does first
     found = outputs(root)
@@ -103,15 +109,11 @@ def test_sigkill_during_a_sync_leaves_no_output_or_all_of_them(
 def test_ctrl_c_while_outputs_are_written_cancels_and_leaves_the_tenant_as_it_was(
         generated: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
     template, after = generated
-    ws = tmp_path / "ws"
-    shutil.copytree(template, ws)
-    root = ws / "tenants" / TENANT
-    proc = start_sync(ws)
-    wait_for_staging(proc, root)
+    t, proc = sync_staging(template, tmp_path)
+    root = t.root
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)
     assert (proc.returncode, out, err.strip()) == (130, "", "omm: interrupted")
-    t = tenant(ws, TENANT)
     assert outputs(root) == {} and not any((root / ".omm/txn").iterdir())
     (job,) = read_jobs(t)
     assert (job.job_type, job.status, job.description) == ("Sync", "Cancelled", CANCELLED_NOTE)
