@@ -3,12 +3,14 @@ Cancelled committed as documented, and a job whose process was killed with SIGKI
 
 from __future__ import annotations
 
+import _thread
 import hashlib
 import json
 import os
 import re
 import signal
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -27,9 +29,9 @@ from toolkit.jobs import (
     read_jobs,
     run_job,
 )
-from toolkit.store import tenant_lock
+from toolkit.store import Transaction, tenant_lock
 from toolkit.tenants import init_tenant
-from toolkit.workspace import tenant
+from toolkit.workspace import Tenant, tenant
 
 JOB_ID = re.compile(r"^\d{8}T\d{6}\.\d{6}Z-[0-9a-f]{6}$")
 STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
@@ -159,6 +161,52 @@ def test_ctrl_c_cancels_with_the_tenant_unchanged(ws: Path) -> None:
                                                        "skipped": None}, "result": None}
     with run_job(t, "import"):  # the lock was released
         pass
+
+
+def _cancel_with_an_echo(t: Tenant, spin: int) -> None:
+    """Ctrl-C a job while a second thread delivers the echo Polars can leave (pola-rs/polars#23988)
+    ``spin`` loop turns later: wherever the echo lands in the unwinding, it must not stop the cancel."""
+    go = threading.Event()
+
+    def echo() -> None:
+        go.wait()
+        for _ in range(spin):
+            pass
+        _thread.interrupt_main()  # a no-op once the cancel ignores SIGINT
+
+    helper = threading.Thread(target=echo)
+    helper.start()
+    try:
+        with run_job(t, "import") as job:
+            job.txn.write_bytes("cms/media.tsv", b"changed\n")
+            go.set()
+            raise KeyboardInterrupt
+    except KeyboardInterrupt:
+        pass
+    try:
+        helper.join()  # an echo not delivered yet fires here at the latest
+    except KeyboardInterrupt:
+        helper.join()
+
+
+def test_ctrl_c_echoed_while_the_cancel_is_recorded_still_cancels(ws: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    t = tenant(ws, "t1")
+    before = tree(t.root, skip=(".omm/", "jobs/"))
+    discard = Transaction.discard
+
+    def echoing_discard(self: Transaction) -> None:
+        _thread.interrupt_main()  # the echo while the staged work is being removed
+        discard(self)
+
+    spins = [0, 10, 100, 1_000, 3_000, 10_000, 30_000, 100_000]
+    for spin in spins:
+        _cancel_with_an_echo(t, spin)
+    monkeypatch.setattr(Transaction, "discard", echoing_discard)
+    _cancel_with_an_echo(t, 0)
+    assert {(r.status, r.description) for r in read_jobs(t)} == {(
+        "Cancelled", "cancelled (Ctrl-C); the tenant was left unchanged")}
+    assert len(read_jobs(t)) == len(spins) + 1 and tree(t.root, skip=(".omm/", "jobs/")) == before
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 def test_the_runner_refuses_bad_arguments(ws: Path) -> None:

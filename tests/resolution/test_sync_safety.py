@@ -36,9 +36,12 @@ def outputs(root: Path) -> dict[str, str]:
 
 
 def staged_files(root: Path) -> int:
-    """Files staged by the transactions in progress (named by number; journals aside)."""
-    txn = root / ".omm/txn"
-    return sum(1 for d in txn.iterdir() if d.is_dir() for p in d.iterdir() if p.name.isdigit()) if txn.is_dir() else 0
+    """Files staged by the transactions in progress (named by number; journals aside); 0 when a
+    staging directory vanished while being counted (a commit finished meanwhile)."""
+    try:
+        return sum(1 for d in (root / ".omm/txn").iterdir() if d.is_dir() for p in d.iterdir() if p.name.isdigit())
+    except FileNotFoundError:
+        return 0
 
 
 def job_running(root: Path) -> bool:

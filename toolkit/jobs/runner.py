@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import getpass
 import os
-import signal
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from toolkit.errors import OmmError, UsageError, WorkspaceError
 from toolkit.store import CommitResult, Recovery, Transaction, recover, tenant_lock
+from toolkit.store.interrupts import uninterrupted
 from toolkit.store.paths import fsync_dir
 from toolkit.workspace import Tenant
 
@@ -161,17 +160,16 @@ def _record_end(job: Job, status: str, description: str, command: str) -> None:
     job._set_outcome(record)
 
 
-@contextmanager
-def _sigint_ignored() -> Iterator[None]:
-    """Let the cancel be recorded: a second Ctrl-C (or one Polars raised twice) must not cut it short."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
+def _cancel(job: Job, command: str, work: Transaction | None = None) -> None:
+    """Discard the job's work and commit its row as Cancelled — once, to the end, though the
+    interrupt is still under way (see :mod:`toolkit.store.interrupts`)."""
+    def cancel() -> None:
+        if work is not None:
+            work.discard()
+        if job.record.status == "InProgress":
+            _record_end(job, "Cancelled", CANCELLED_NOTE, command)
+
+    uninterrupted(cancel)
 
 
 def _start(t: Tenant, frame: pl.DataFrame, record: JobRecord, inputs: dict[str, bytes], cmd: str,
@@ -196,8 +194,10 @@ def _start(t: Tenant, frame: pl.DataFrame, record: JobRecord, inputs: dict[str, 
         fsync_dir(job_dir.parent)
     except KeyboardInterrupt:
         if start.result is not None:
-            with _sigint_ignored():
-                _record_end(job, "Cancelled", CANCELLED_NOTE, cmd)
+            try:
+                _cancel(job, cmd)
+            except KeyboardInterrupt:  # the Ctrl-C's echo fired on entering _cancel: nothing of it ran
+                _cancel(job, cmd)
         raise
     return job
 
@@ -228,34 +228,31 @@ def run_job(t: Tenant, job_type: str, *, name: str = "", user: str | None = None
                            _one_line(description))
         job = _start(t, frame, record, inputs or {}, cmd, recovered, interrupted)
         work = job.txn
+        final: JobRecord | None = None
         try:
             yield job
             if JOBS_FILE in {op.path for op in work.operations}:
                 raise WorkspaceError(f"job {job.id} staged {JOBS_FILE} itself", "only the job runner writes the job log")
+            final = job._ended(job._final_status(), job._description, counts=True)
+            _stage_log(work, _upsert(_jobs_frame(t.root), final))
+            job.result = work.commit()  # the work and the job row, all or nothing
         except (KeyboardInterrupt, GeneratorExit):
             # GeneratorExit: the with-block was abandoned without its exception reaching us (a second
             # Ctrl-C inside contextlib's __exit__, as Polars can cause); it is a cancel too.
-            work.discard()
-            with _sigint_ignored():
-                _record_end(job, "Cancelled", CANCELLED_NOTE, cmd)
+            if work.result is not None and final is not None:  # past the commit point: the job did happen
+                job._set_outcome(final)
+                raise
+            try:
+                _cancel(job, cmd, work)
+            except KeyboardInterrupt:  # the Ctrl-C's echo fired on entering _cancel: nothing of it ran
+                _cancel(job, cmd, work)
             raise
         except BaseException as exc:
-            work.discard()
-            _record_end(job, "Failed", _error_text(exc), cmd)
-            raise
-        final = job._ended(job._final_status(), job._description, counts=True)
-        try:
-            _stage_log(work, _upsert(_jobs_frame(t.root), final))
-            job.result = work.commit()  # the work and the job row, all or nothing
-        except BaseException as exc:
-            if work.result is not None:  # past the commit point: the job did happen
+            if work.result is not None and final is not None:
                 job._set_outcome(final)
                 raise
             work.discard()
-            if isinstance(exc, KeyboardInterrupt):
-                with _sigint_ignored():
-                    _record_end(job, "Cancelled", CANCELLED_NOTE, cmd)
-            else:
-                _record_end(job, "Failed", _error_text(exc), cmd)
+            _record_end(job, "Failed", _error_text(exc), cmd)
             raise
+        assert final is not None
         job._set_outcome(final)

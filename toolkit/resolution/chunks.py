@@ -116,12 +116,15 @@ def write_chunks(index: Index, plan: ChunkPlan, files: Sequence[OutputFile], txn
                  previous: dict[str, Path]) -> Written:
     """Stream every output of ``files`` into ``txn`` (``previous``: path → the previous output file)."""
     bounds = _bounds(plan)
-    resolved = _resolved(index, [b for b, dirty in zip(bounds, plan.dirty, strict=True) if dirty])
     totals = {f.path: 0 for f in files}
     fresh = dict(totals)
     chunks: list[Chunk] = []
     recomputed = 0
     with ExitStack() as stack:
+        resolved = _resolved(index, [b for b, dirty in zip(bounds, plan.dirty, strict=True) if dirty])
+        # Closed on the way out, so its worker is done before we return: a Polars query still
+        # running after a Ctrl-C keeps Polars' interrupt flag up (toolkit.store.interrupts).
+        stack.callback(resolved.close)
         out = {f.path: stack.enter_context(txn.open_write(f.path)) for f in files}
         old = {} if all(plan.dirty) else {p: stack.enter_context(previous[p].open("rb")) for p in out}
         # The big HQ file and the CSU files at once. Entered last, so left first: on an error its

@@ -32,6 +32,7 @@ from pathlib import Path, PurePath
 from typing import BinaryIO, Literal
 
 from toolkit.errors import WorkspaceError
+from toolkit.store.interrupts import uninterrupted
 from toolkit.store.lock import STATE_DIR, utc_now
 from toolkit.store.paths import (
     CHUNK,
@@ -239,7 +240,10 @@ class Transaction:
         except KeyboardInterrupt:
             # Past the commit point the change has happened: finish it (idempotent) before honouring
             # Ctrl-C, so no reader sees a half-applied tenant; txn.result says it was committed.
-            _apply(self.root, self.dir, ops, verify=False)
+            try:
+                uninterrupted(lambda: _apply(self.root, self.dir, ops, verify=False))
+            except KeyboardInterrupt:  # the Ctrl-C's echo fired on entering uninterrupted: again
+                uninterrupted(lambda: _apply(self.root, self.dir, ops, verify=False))
             raise
         except OSError as exc:
             raise WorkspaceError(f"the change to {self.root.name} was committed but could not be applied fully "
