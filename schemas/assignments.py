@@ -39,8 +39,12 @@ _category = _type.eq_missing("Category")
 _swatch = _type.eq_missing("Product|Master|Swatch")
 # Matrix cells only (null elsewhere), so the string work below touches just those rows.
 _cell = pl.when(_matrix).then(pl.col("EntityKeyValue"))
-_cell_shape = _cell.str.replace_all(r":[^|]*", "")  # "93039|Color|Size": the master and its dimensions
-_cell_master = _cell_shape.str.split_exact("|", 1).struct.field("field_0")
+
+
+def _shape_and_master(cells: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """A cell's shape — "93039|Color|Size", the master and its dimensions — and its master's hash."""
+    shape = cells.str.replace_all(r":[^|]*", "")
+    return shape, shape.str.split_exact("|", 1).struct.field("field_0").hash()
 
 
 def _one_primary_image() -> f.Test:
@@ -78,11 +82,14 @@ RULES = {
         "a dimension-matrix cell is Master|Dimension:Value…, dimensions Color, Size, Style, Configuration, each once",
         # Canonical reading puts known dimensions in order, so a cell that still fails the ordered
         # pattern has an unknown or repeated dimension or no dimension at all.
-        ~_matrix | _cell.is_null() | _cell.str.contains(f.MATRIX_KEY),
+        f.Test(~_matrix | _cell.is_null() | _cell.str.contains(f.MATRIX_KEY),
+               holds=pl.col("EntityKeyValue").filter(_matrix).str.contains(f.MATRIX_KEY).all()),
     ),
     "matrix_one_dimension_set": f.rule("EntityKeyValue", ["EntityType", "EntityKeyValue"],
                                        "all matrix cells of one master use the same set of dimensions",
-                                       f.same_within(_cell_shape, _cell_master.hash(), where=_matrix)),
+                                       f.same_within(*_shape_and_master(_cell), where=_matrix,
+                                                     compact=_shape_and_master(
+                                                         pl.col("EntityKeyValue").filter(_matrix)))),
     "unique_primary_display_order": f.rule(
         "MediaDisplayOrder", [*_set_cols, "MediaGroup", "MediaDisplayOrder"],
         "display orders within a set's Primary group are unique",

@@ -218,9 +218,12 @@ def _only(where: pl.Expr | None, expr: pl.Expr) -> pl.Expr:
 
 
 def same_within(value: pl.Expr, group: pl.Expr, where: pl.Expr | None = None,
-                says: str = "line {line} has {value}") -> Test:
+                says: str = "line {line} has {value}", *,
+                compact: tuple[pl.Expr, pl.Expr] | None = None) -> Test:
     """Every row of a group (among the rows ``where`` selects) holds the same ``value`` as the
-    group's first row, nulls included; a row that differs is the one reported."""
+    group's first row, nulls included; a row that differs is the one reported. ``compact``:
+    ``value`` and ``group`` computed from the ``where`` rows alone, when that is cheaper than
+    computing them for every row and filtering (Polars does not push a filter into string work)."""
     h = value.hash()
     # The whole comparison runs per group, so a value computed from the group's own rows
     # (e.g. a row number) means the same on both sides.
@@ -231,6 +234,8 @@ def same_within(value: pl.Expr, group: pl.Expr, where: pl.Expr | None = None,
     # groups: two counts, far cheaper than a group-by.
     # (Filtered before anything is computed, so the work touches only the rows ``where`` selects.)
     g, v = (group, value) if where is None else (group.filter(where), value.filter(where))
+    if compact is not None:
+        v, g = compact
     return Test(row, holds=row_hash([g, v]).n_unique() == g.n_unique(), anchor=Anchor(group, where, says))
 
 
