@@ -240,10 +240,13 @@ class Transaction:
         except KeyboardInterrupt:
             # Past the commit point the change has happened: finish it (idempotent) before honouring
             # Ctrl-C, so no reader sees a half-applied tenant; txn.result says it was committed.
+            def finish() -> None:
+                _apply(self.root, self.dir, ops, verify=False)
+
             try:
-                uninterrupted(lambda: _apply(self.root, self.dir, ops, verify=False))
+                uninterrupted(finish)
             except KeyboardInterrupt:  # the Ctrl-C's echo fired on entering uninterrupted: again
-                uninterrupted(lambda: _apply(self.root, self.dir, ops, verify=False))
+                uninterrupted(finish)
             raise
         except OSError as exc:
             raise WorkspaceError(f"the change to {self.root.name} was committed but could not be applied fully "
