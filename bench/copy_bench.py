@@ -33,7 +33,6 @@ at ~1M assignment rows.
 """
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import os
@@ -42,7 +41,6 @@ import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 from datasets import SEED
@@ -54,12 +52,11 @@ from harness import (
     Report,
     Result,
     Sample,
+    masters_main,
     measure,
     omm_executable,
     output_text,
-    render,
     warm_page_cache,
-    write_json,
 )
 
 __all__ = ["BENCHMARK", "masters_for"]
@@ -269,23 +266,8 @@ BENCHMARK = Benchmark(name="copy", description="omm copy into an empty and a pop
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--masters", type=int, default=masters_for(TARGET_ROWS),
-                        help=f"masters of the generated tenant (default {masters_for(TARGET_ROWS)}: ~1M assignment rows)")
-    parser.add_argument("--repeat", type=int, default=1, help="runs of each tool; the median is shown (default 1)")
-    parser.add_argument("--regenerate", action="store_true", help="generate the tenants again")
-    args = parser.parse_args(argv)
-    root = Path(__file__).resolve().parent.parent
-    ctx = Context(root=root, rows=args.masters * ROWS_PER_MASTER, repeat=args.repeat, python=sys.executable,
-                  regenerate=args.regenerate)
-    try:
-        report = partial(run, masters=args.masters)(ctx)
-    except BenchError as exc:
-        print(f"BENCHMARK FAILED: copy\n{exc}", file=sys.stderr)
-        return 1
-    print(render(report))
-    write_json(ctx.results_dir / "copy.json", report.to_json(ctx))
-    return 0
+    return masters_main("copy", __doc__, run, argv, default_masters=masters_for(TARGET_ROWS), rows_per_master=ROWS_PER_MASTER,
+                        masters_help=f"masters of the generated tenant (default {masters_for(TARGET_ROWS)}: ~1M assignment rows)")
 
 
 if __name__ == "__main__":

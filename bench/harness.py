@@ -6,6 +6,7 @@ another's caches inside a shared interpreter.
 """
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shutil
@@ -16,6 +17,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +31,7 @@ __all__ = [
     "Report",
     "Result",
     "Sample",
+    "masters_main",
     "measure",
     "render",
     "run_once",
@@ -267,3 +270,24 @@ def render(report: Report) -> str:
 def write_json(path: Path, payload: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+
+
+def masters_main(name: str, doc: str, run: Callable[..., Report], argv: list[str] | None, *,
+                 default_masters: int, rows_per_master: int, masters_help: str) -> int:
+    """The command line of a benchmark of a generated tenant run on its own (without run.py):
+    ``--masters``, ``--repeat``, ``--regenerate``; prints the table, writes ``<name>.json``."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--masters", type=int, default=default_masters, help=masters_help)
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each measurement; the median is shown (default 1)")
+    parser.add_argument("--regenerate", action="store_true", help="generate the tenants again")
+    args = parser.parse_args(argv)
+    ctx = Context(root=Path(__file__).resolve().parent.parent, rows=args.masters * rows_per_master,
+                  repeat=args.repeat, python=sys.executable, regenerate=args.regenerate)
+    try:
+        report = partial(run, masters=args.masters)(ctx)
+    except BenchError as exc:
+        print(f"BENCHMARK FAILED: {name}\n{exc}", file=sys.stderr)
+        return 1
+    print(render(report))
+    write_json(ctx.results_dir / f"{name}.json", report.to_json(ctx))
+    return 0

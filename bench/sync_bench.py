@@ -30,14 +30,12 @@ editing one product under 5 s. Printed as met / MISSED ("would be ..." at a smal
 """
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
 import subprocess
 import sys
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
 from datasets import SEED
@@ -50,12 +48,11 @@ from harness import (
     Report,
     Result,
     Sample,
+    masters_main,
     measure,
     omm_executable,
     output_text,
-    render,
     warm_page_cache,
-    write_json,
 )
 
 __all__ = ["BENCHMARK", "masters_for"]
@@ -248,23 +245,8 @@ BENCHMARK = Benchmark(name="sync", description="omm sync full, incremental and u
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--masters", type=int, default=TARGET_MASTERS,
-                        help=f"masters of the generated tenant, 8 variants each (default {TARGET_MASTERS})")
-    parser.add_argument("--repeat", type=int, default=1, help="runs of each step; the median is shown (default 1)")
-    parser.add_argument("--regenerate", action="store_true", help="generate the tenant again")
-    args = parser.parse_args(argv)
-    root = Path(__file__).resolve().parent.parent
-    ctx = Context(root=root, rows=args.masters * ROWS_PER_MASTER, repeat=args.repeat, python=sys.executable,
-                  regenerate=args.regenerate)
-    try:
-        report = partial(run, masters=args.masters)(ctx)
-    except BenchError as exc:
-        print(f"BENCHMARK FAILED: sync\n{exc}", file=sys.stderr)
-        return 1
-    print(render(report))
-    write_json(ctx.results_dir / "sync.json", report.to_json(ctx))
-    return 0
+    return masters_main("sync", __doc__, run, argv, default_masters=TARGET_MASTERS, rows_per_master=ROWS_PER_MASTER,
+                        masters_help=f"masters of the generated tenant, 8 variants each (default {TARGET_MASTERS})")
 
 
 if __name__ == "__main__":
