@@ -56,6 +56,7 @@ from harness import (
     measure,
     omm_executable,
     output_text,
+    verdict,
     warm_page_cache,
 )
 
@@ -63,6 +64,7 @@ __all__ = ["BENCHMARK", "masters_for"]
 
 ROWS_PER_MASTER = 20  # --rows / this = masters (the generator makes ~21 assignment rows per master)
 TARGET_ROWS = 1_000_000  # the size, and the most this benchmark generates
+SCALE = f"{TARGET_ROWS:,} rows"  # where the target applies
 TARGET_RATIO = 3.0
 CASES = ("empty", "populated")
 OMM = {case: f"omm copy → {case}" for case in CASES}
@@ -207,12 +209,6 @@ def _commands(ctx: Context, spaces: Workspaces, out: Path) -> list[Command]:
     return commands
 
 
-def _verdict(met: bool, applies: bool) -> str:
-    if applies:
-        return "met" if met else "MISSED"
-    return f"{'would be met' if met else 'would be missed'}; the target applies at {TARGET_ROWS:,} rows"
-
-
 def _headline(results: list[Result], masters: int, spaces: Workspaces) -> tuple[list[str], dict[str, object]]:
     by = {r.label: r for r in results}
     applies = masters * ROWS_PER_MASTER >= TARGET_ROWS
@@ -223,7 +219,7 @@ def _headline(results: list[Result], masters: int, spaces: Workspaces) -> tuple[
         omm, base = by[OMM[case]], by[POLARS[case]]
         ratio = omm.median_s / base.median_s
         met = ratio <= TARGET_RATIO
-        lines.append(f"into {case}: omm/polars ratio {ratio:.2f} (target <= {TARGET_RATIO:g}): {_verdict(met, applies)}"
+        lines.append(f"into {case}: omm/polars ratio {ratio:.2f} (target <= {TARGET_RATIO:g}): {verdict(met, applies, SCALE)}"
                      f"; peak memory omm {omm.peak_mb:.0f} MB, polars {base.peak_mb:.0f} MB")
         targets[f"ratio_{case}"] = {"value": round(ratio, 4), "target": TARGET_RATIO, "met": met, "applies": applies,
                                     "applies_from_rows": TARGET_ROWS}

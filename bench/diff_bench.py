@@ -30,6 +30,7 @@ from harness import (
     Sample,
     measure,
     output_text,
+    verdict,
     warm_page_cache,
 )
 
@@ -307,16 +308,10 @@ def _daff(ctx: Context, inputs: Inputs, tmp: Path, notes: dict[str, str]) -> lis
     return [Command(DAFF, argv, _check_daff(out, inputs.delta))]
 
 
-def _verdict(met: bool, applies: bool, rows: int) -> str:
-    if applies:
-        return "met" if met else "MISSED"
-    return f"{'would be met' if met else 'would be missed'}; the target applies at {rows:,} rows"
-
-
 def _target(name: str, text: str, value: float, target: float, met: bool, applies: bool, rows: int
             ) -> tuple[str, dict[str, object]]:
     fields = {"value": round(value, 4), "target": target, "met": met, "applies": applies, "applies_from_rows": rows}
-    return f"{text}: {_verdict(met, applies, rows)}", {name: fields}
+    return f"{text}: {verdict(met, applies, f'{rows:,} rows')}", {name: fields}
 
 
 def _targets(results: list[Result], rows: int) -> tuple[list[str], dict[str, object]]:

@@ -34,6 +34,7 @@ __all__ = [
     "masters_main",
     "measure",
     "render",
+    "verdict",
     "run_once",
     "warm_page_cache",
     "write_json",
@@ -291,3 +292,11 @@ def masters_main(name: str, doc: str, run: Callable[..., Report], argv: list[str
     print(render(report))
     write_json(ctx.results_dir / f"{name}.json", report.to_json(ctx))
     return 0
+
+
+def verdict(met: bool, applies: bool, scale: str) -> str:
+    """How a target fared: met / MISSED at the size it is set for (``scale``, e.g. "1,000,000
+    rows"), or whether it would be at the smaller size measured."""
+    if applies:
+        return "met" if met else "MISSED"
+    return f"{'would be met' if met else 'would be missed'}; the target applies at {scale}"

@@ -37,6 +37,7 @@ from harness import (
     measure,
     omm_executable,
     output_text,
+    verdict,
     warm_page_cache,
 )
 
@@ -46,6 +47,7 @@ if TYPE_CHECKING:  # Polars and Pillow are imported only in the child process th
 __all__ = ["BENCHMARK"]
 
 TARGET_ROWS = 300_000  # the manifest size; also this benchmark's size unless --rows is smaller
+SCALE = f"{TARGET_ROWS:,} rows"  # where the target applies
 TARGET_SECONDS = 30.0  # omm's median wall time at TARGET_ROWS, below
 MEDIA_FILES = 3_000  # distinct MediaImportPath values
 COPY_EVERY = 10  # file k with k % COPY_EVERY == COPY_EVERY - 1 is a byte copy of file k - 1
@@ -340,12 +342,6 @@ def _commands(ctx: Context, inputs: Inputs, tenant: FreshTenant, out: Path) -> l
     ]
 
 
-def _verdict(met: bool, applies: bool) -> str:
-    if applies:
-        return "met" if met else "MISSED"
-    return f"{'would be met' if met else 'would be missed'}; the target applies at {TARGET_ROWS:,} rows"
-
-
 def _headline(results: list[Result], rows: int, requested: int) -> tuple[list[str], dict[str, object]]:
     by = {r.label: r for r in results}
     omm, base = by[OMM], by[BASELINE]
@@ -357,7 +353,7 @@ def _headline(results: list[Result], rows: int, requested: int) -> tuple[list[st
         sized,
         f"omm/baseline ratio: {ratio:.2f} (the baseline only reads, hashes and writes; no target)",
         f"omm import time: {omm.median_s:.1f} s (target < {TARGET_SECONDS:g} s on a 2-core machine; "
-        f"this one has {os.cpu_count()} CPUs): {_verdict(met, applies)}",
+        f"this one has {os.cpu_count()} CPUs): {verdict(met, applies, SCALE)}",
         f"peak memory: omm {omm.peak_mb:.0f} MB, baseline {base.peak_mb:.0f} MB",
     ]
     target = {"value": round(omm.median_s, 4), "target": TARGET_SECONDS, "met": met, "applies": applies,

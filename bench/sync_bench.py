@@ -52,6 +52,7 @@ from harness import (
     measure,
     omm_executable,
     output_text,
+    verdict,
     warm_page_cache,
 )
 
@@ -63,6 +64,7 @@ TENANT = "bench"
 FULL, INCREMENTAL, UNCHANGED = "omm sync --full", "omm sync (one product edited)", "omm sync (nothing changed)"
 BASELINE = "polars read + write (I/O floor)"
 TARGETS = {FULL: (60.0, 8192.0), INCREMENTAL: (5.0, None)}  # (seconds, peak MB)
+SCALE = f"{TARGET_MASTERS:,} masters (--rows {TARGET_MASTERS * ROWS_PER_MASTER})"  # where the targets apply
 INPUTS = ("cms/media.tsv", "cms/assignments.tsv", "hq/products.tsv", "channels.tsv")
 
 EDIT = """\
@@ -189,13 +191,6 @@ def _commands(ctx: Context, runs: Runs) -> list[Command]:
             Command(BASELINE, [ctx.python, "-c", IO_FLOOR, str(runs.tenant), str(runs.scratch)], runs.check_baseline)]
 
 
-def _verdict(met: bool, applies: bool) -> str:
-    if applies:
-        return "met" if met else "MISSED"
-    return (f"{'would be met' if met else 'would be missed'}; the target applies at {TARGET_MASTERS:,} masters "
-            f"(--rows {TARGET_MASTERS * ROWS_PER_MASTER})")
-
-
 def _headline(results: list[Result], masters: int) -> tuple[list[str], dict[str, object]]:
     by = {r.label: r for r in results}
     applies = masters >= TARGET_MASTERS
@@ -205,12 +200,12 @@ def _headline(results: list[Result], masters: int) -> tuple[list[str], dict[str,
     for label, (seconds, peak) in TARGETS.items():
         r = by[label]
         met_s = r.median_s < seconds
-        lines.append(f"{label}: {r.median_s:.1f} s (target < {seconds:g} s): {_verdict(met_s, applies)}")
+        lines.append(f"{label}: {r.median_s:.1f} s (target < {seconds:g} s): {verdict(met_s, applies, SCALE)}")
         targets[f"{label} seconds"] = {"value": round(r.median_s, 4), "target": seconds, "met": met_s,
                                        "applies": applies}
         if peak is not None:
             met_m = r.peak_mb < peak
-            lines.append(f"{label}: peak {r.peak_mb:.0f} MB (target < {peak:g} MB): {_verdict(met_m, applies)}")
+            lines.append(f"{label}: peak {r.peak_mb:.0f} MB (target < {peak:g} MB): {verdict(met_m, applies, SCALE)}")
             targets[f"{label} peak MB"] = {"value": round(r.peak_mb, 1), "target": peak, "met": met_m,
                                            "applies": applies}
     return lines, {"targets": targets}
