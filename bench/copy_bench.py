@@ -43,7 +43,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from datasets import SEED
+from datasets import ROWS_PER_MASTER, SEED
 from harness import (
     BenchError,
     Benchmark,
@@ -62,7 +62,6 @@ from harness import (
 
 __all__ = ["BENCHMARK", "masters_for"]
 
-ROWS_PER_MASTER = 20  # --rows / this = masters (the generator makes ~21 assignment rows per master)
 TARGET_ROWS = 1_000_000  # the size, and the most this benchmark generates
 SCALE = f"{TARGET_ROWS:,} rows"  # where the target applies
 TARGET_RATIO = 3.0

@@ -14,10 +14,11 @@ from harness import BenchError, Context
 if TYPE_CHECKING:  # Polars is imported only in the child process that derives data (see changed_copy)
     import polars as pl
 
-__all__ = ["SEED", "Delta", "changed_copy", "generated", "size_tag"]
+__all__ = ["ROWS_PER_MASTER", "SEED", "Delta", "changed_copy", "generated", "size_tag"]
 
 # Fixed so every machine and every run benchmarks the same bytes.
 SEED = 7
+ROWS_PER_MASTER = 20  # a generated tenant's assignment rows per master, about (fixtures/generate.py makes ~21)
 
 
 def size_tag(rows: int) -> str:

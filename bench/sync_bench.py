@@ -38,7 +38,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from datasets import SEED
+from datasets import ROWS_PER_MASTER, SEED
 from harness import (
     MB,
     BenchError,
@@ -58,7 +58,6 @@ from harness import (
 
 __all__ = ["BENCHMARK", "masters_for"]
 
-ROWS_PER_MASTER = 20  # --rows / this = masters (the generator makes ~21 assignment rows per master)
 TARGET_MASTERS = 100_000  # the tenant, and the largest this benchmark generates
 TENANT = "bench"
 FULL, INCREMENTAL, UNCHANGED = "omm sync --full", "omm sync (one product edited)", "omm sync (nothing changed)"
