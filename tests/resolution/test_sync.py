@@ -3,6 +3,8 @@ CsuMediaLocations and OmnichannelContent settings, ``--to``, stale CSU files, th
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 import shutil
@@ -16,7 +18,7 @@ from tests.helpers import WORKSPACE
 from toolkit.errors import UsageError, WorkspaceError
 from toolkit.jobs import read_jobs
 from toolkit.resolution import stage_sync, sync
-from toolkit.store import paths, tenant_writer
+from toolkit.store import digests, tenant_writer
 from toolkit.tenants import set_setting
 from toolkit.tsv import manifest_bytes, read_manifest
 from toolkit.workspace import Tenant, tenant
@@ -117,14 +119,14 @@ def test_new_channels_or_edited_outputs_mean_a_full_sync(tmp_path: Path) -> None
 def _hashed_outputs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Names of the sync outputs hashed from disk from now on (by file_digest)."""
     seen: list[str] = []
-    real = paths.file_digest
+    real = digests.file_digest
 
-    def spy(path: Path) -> tuple[str, int]:
+    def spy(path: Path, algorithm: str = digests.FAST) -> tuple[str, int]:
         if path.name in ("media_assignments.tsv", "default_images.tsv"):
             seen.append(path.relative_to(path.parents[1]).as_posix())
-        return real(path)
+        return real(path, algorithm)
 
-    monkeypatch.setattr(paths, "file_digest", spy)
+    monkeypatch.setattr(digests, "file_digest", spy)
     return seen
 
 
@@ -163,6 +165,26 @@ def test_a_state_without_times_still_allows_an_incremental_sync(tmp_path: Path) 
     state.write_text(re.sub(r'"mtime_ns": \d+, ', "", text), encoding="utf-8")
     assert "mtime_ns" not in state.read_text(encoding="utf-8")
     assert (sync(t).plan.mode, sync(t).changed) == ("incremental", 0)
+
+
+def test_a_state_of_the_previous_format_still_allows_an_incremental_sync(tmp_path: Path) -> None:
+    # omm-sync-state/1 recorded each output's bare SHA-256 hex under "sha256", and no times here,
+    # so each output is hashed with SHA-256 once, and found to be as recorded.
+    t = copy(tmp_path)
+    sync(t)
+    state = t.path("hq/.sync-state")
+    body = json.loads(state.read_text(encoding="utf-8"))
+    body["format"] = "omm-sync-state/1"
+    body["files"] = {rel: {"sha256": hashlib.sha256(t.path(rel).read_bytes()).hexdigest(), "size": f["size"]}
+                     for rel, f in body["files"].items()}
+    state.write_text(json.dumps(body), encoding="utf-8")
+    before = snapshot(t)
+    assert (sync(t).plan.mode, sync(t).changed) == ("incremental", 0)
+    after = snapshot(t)
+    assert {**after, "hq/.sync-state": None} == {**before, "hq/.sync-state": None}  # no output rewritten
+    now = json.loads(state.read_text(encoding="utf-8"))
+    assert now["format"] == "omm-sync-state/2"  # rewritten in the format of now, SHA-256 digests kept
+    assert {f["digest"] for f in now["files"].values()} == {f"sha256:{f['sha256']}" for f in body["files"].values()}
 
 
 def test_csu_media_locations_off_stops_at_hq(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+import xxhash
 
 from toolkit.errors import InputError, UnsafePathError, WorkspaceError
 from toolkit.store import Change, Recovery, Transaction, recover, tenant_writer, transaction
@@ -105,11 +106,13 @@ def test_streaming_writes_copy_move_and_open(root: Path, tmp_path: Path) -> None
     assert (root / "jobs/j1/result.tsv").read_bytes() == b"streamed\n"
 
 
-def test_a_streamed_file_is_recorded_with_the_digest_of_its_bytes(root: Path) -> None:
-    # Hashed as written (never read back): Polars' writer, bytes, bytearrays and views all count.
+@pytest.mark.parametrize("cached", [True, False])
+def test_a_streamed_file_is_recorded_with_the_digest_of_its_bytes(root: Path, cached: bool) -> None:
+    # Hashed as written (never read back): Polars' writer, bytes, bytearrays and views all count;
+    # the same through the page cache or past it (toolkit.store.unbuffered).
     frame = pl.DataFrame({"a": [f"v{i}" for i in range(50_000)], "b": [None, "x"] * 25_000})
     txn = Transaction(root)
-    with txn.open_write("hq/out.tsv") as fh:
+    with txn.open_write("hq/out.tsv", cached=cached) as fh:
         fh.write(b"a\tb\n")
         frame.write_csv(fh, separator="\t", include_header=False)
         fh.write(bytearray(b"tail"))
@@ -118,7 +121,7 @@ def test_a_streamed_file_is_recorded_with_the_digest_of_its_bytes(root: Path) ->
     data = txn.staged_path("hq/out.tsv").read_bytes()
     assert told == len(data)
     (op,) = txn.operations
-    assert (op.sha256, op.size) == (hashlib.sha256(data).hexdigest(), len(data))
+    assert (op.digest, op.size) == ("xxh3-128:" + xxhash.xxh3_128_hexdigest(data), len(data))
     assert data.endswith(b"tail!\n") and data.count(b"\n") == 50_002
     txn.commit()
     assert (root / "hq/out.tsv").read_bytes() == data
@@ -139,6 +142,17 @@ def test_a_large_streamed_file_starts_its_writeback_as_it_goes(root: Path, monke
     assert ranges == [(0, 1200), (1200, 1200), (2400, 1200)]
     txn.commit()
     assert (root / "hq/big.tsv").read_bytes() == b"x" * 4200
+
+
+@pytest.mark.parametrize("cached", [True, False])
+def test_a_stream_that_fails_leaves_no_staged_file(root: Path, cached: bool) -> None:
+    txn = Transaction(root)
+    with pytest.raises(RuntimeError, match="encoder failed"), txn.open_write("hq/out.tsv", cached=cached) as fh:
+        fh.write(b"x" * 10_000)
+        raise RuntimeError("encoder failed")
+    assert txn.operations == () and list(txn.dir.iterdir()) == []
+    txn.commit()
+    assert not (root / "hq/out.tsv").exists()
 
 
 def test_a_replaced_file_keeps_its_permissions(root: Path) -> None:
@@ -202,10 +216,32 @@ def test_recover_is_a_no_op_when_nothing_is_pending(root: Path) -> None:
 def test_recover_rolls_a_committed_journal_forward(root: Path) -> None:
     txn = _committed_but_not_applied(root)
     journal = json.loads((txn.dir / JOURNAL).read_text())
-    assert journal["format"] == "omm-journal/1" and [o["action"] for o in journal["operations"]] == ["write", "delete"]
+    assert journal["format"] == "omm-journal/2" and [o["action"] for o in journal["operations"]] == ["write", "delete"]
     assert recover(root) == Recovery(rolled_forward=(txn.id,))
     assert (root / "cms/media.tsv").read_bytes() == b"new media\n" and not (root / "settings.tsv").exists()
     assert txn_area(root) == []
+
+
+def test_recover_rolls_forward_a_journal_of_the_previous_format(root: Path) -> None:
+    # omm-journal/1 recorded a bare SHA-256 hex under "sha256": a crash before an upgrade still completes.
+    txn = _committed_but_not_applied(root)
+    journal = json.loads((txn.dir / JOURNAL).read_text())
+    for op in journal["operations"]:
+        digest = op.pop("digest")
+        op["sha256"] = digest and hashlib.sha256(b"new media\n").hexdigest()
+    (txn.dir / JOURNAL).write_text(json.dumps({**journal, "format": "omm-journal/1"}))
+    assert recover(root) == Recovery(rolled_forward=(txn.id,))
+    assert (root / "cms/media.tsv").read_bytes() == b"new media\n" and not (root / "settings.tsv").exists()
+
+
+def test_recover_refuses_a_journal_whose_digest_it_does_not_know(root: Path) -> None:
+    txn = _committed_but_not_applied(root)
+    journal = json.loads((txn.dir / JOURNAL).read_text())
+    journal["operations"][0]["digest"] = "md4:00"
+    (txn.dir / JOURNAL).write_text(json.dumps(journal))
+    with pytest.raises(WorkspaceError, match="unknown digest algorithm in 'md4:00'"):
+        recover(root)
+    assert (root / "cms/media.tsv").read_bytes() == b"old media\n"
 
 
 def test_recover_rolls_staging_without_a_journal_back(root: Path) -> None:
@@ -231,7 +267,7 @@ def test_recover_refuses_a_target_that_is_neither_old_nor_new(root: Path) -> Non
     assert staged is not None
     staged.unlink()  # as if applied …
     with pytest.raises(WorkspaceError, match="neither its old nor its new content"):
-        recover(root)  # … but the target does not hold the journal's sha256
+        recover(root)  # … but the target does not hold the journal's digest
 
 
 @pytest.mark.parametrize("body", ["{broken", '{"format": "other/9", "operations": []}',

@@ -4,7 +4,7 @@ Everything goes into ``job.txn`` and is committed with the job's row, all or not
 Large manifests are written by Polars straight into the transaction's scratch area and handed over
 by rename, in the exact bytes ``toolkit.tsv.manifest_bytes`` gives (canonical, sorted by key).
 Two worker threads write them (Polars releases the GIL) while this thread hands each written file
-to the transaction, in order — its fsync and SHA-256 overlapping the writing of the next; only this
+to the transaction, in order — its fsync and digest overlapping the writing of the next; only this
 thread touches the transaction.
 """
 
@@ -24,6 +24,7 @@ from toolkit.errors import InputError
 from toolkit.jobs import Job
 from toolkit.kinds import get_kind
 from toolkit.store import Transaction
+from toolkit.store.digests import SHA256, tagged
 from toolkit.store.lock import utc_now
 from toolkit.tsv.write import column_order, sort_expressions
 
@@ -135,12 +136,13 @@ def stage_binaries(job: Job, plan: CopyPlan, on_progress: Progress | None) -> tu
     for n, checksum in enumerate(found.copy, 1):  # one per distinct binary, not per row
         rel = f"{BLOBS}/{checksum[:2]}/{checksum}"
         try:
-            op = job.txn.write_file(rel, Path(source, rel))
+            op = job.txn.write_file(rel, Path(source, rel), algorithm=SHA256)
         except FileNotFoundError:
             raise InputError(f"the binary {rel} left tenant {plan.source} while it was being copied",
                              "copy again; nothing was copied") from None
-        if op.sha256 != checksum:
-            raise InputError(f"the binary {rel} of tenant {plan.source} is damaged (its SHA-256 is {op.sha256})",
+        if op.digest != tagged(SHA256, checksum):
+            found = (op.digest or "").partition(":")[2]
+            raise InputError(f"the binary {rel} of tenant {plan.source} is damaged (its SHA-256 is {found})",
                              f"restore it in {plan.source}, then copy again; nothing was copied")
         if on_progress is not None:
             on_progress("binaries", n, len(found.copy))

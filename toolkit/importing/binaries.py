@@ -31,7 +31,7 @@ import polars as pl
 from PIL import Image, UnidentifiedImageError
 
 from toolkit.errors import OmmError, WorkspaceError
-from toolkit.store.paths import CHUNK
+from toolkit.store.digests import CHUNK
 
 BLOB_DIR = "cms/blobs"
 

@@ -125,7 +125,8 @@ def write_chunks(index: Index, plan: ChunkPlan, files: Sequence[OutputFile], txn
         # Closed on the way out, so its worker is done before we return: a Polars query still
         # running after a Ctrl-C keeps Polars' interrupt flag up (toolkit.store.interrupts).
         stack.callback(resolved.close)
-        out = {f.path: stack.enter_context(txn.open_write(f.path)) for f in files}
+        # Gigabytes that commit renames and nothing reads back soon: past the page cache.
+        out = {f.path: stack.enter_context(txn.open_write(f.path, cached=False)) for f in files}
         old = {} if all(plan.dirty) else {p: stack.enter_context(previous[p].open("rb")) for p in out}
         # The big HQ file and the CSU files at once. Entered last, so left first: on an error its
         # threads are done before the files they write are closed (and the staged ones removed).

@@ -3,11 +3,11 @@
 Sync writes its outputs in **chunks** of catalog entities (products and categories in
 ProductNumber order, :data:`CHUNK_ENTITIES` a chunk). The state records, per chunk, the first
 entity (the chunk boundaries), a hash of every input its rows depend on, and where its rows are
-in each output file (byte offset, length, rows); and, per output file, its SHA-256 and size.
+in each output file (byte offset, length, rows); and, per output file, its digest and size.
 
 The next incremental sync hashes the inputs again and recomputes only the chunks whose hash
 changed; the others' bytes are copied from the previous files, which is safe only because those
-files are checked to be exactly what the state describes: by SHA-256, or by the size and
+files are checked to be exactly what the state describes: by digest, or by the size and
 modification time sync gave the file (``State.stamps``), as make and rsync decide. An entity's
 hash covers its catalog row, its entity ladder (own → matrix cell → master, as keys), and for
 each entity on it every set in the tier — place, version, and each item with its asset's URL,
@@ -30,8 +30,10 @@ from pathlib import Path
 import polars as pl
 
 from toolkit.resolution.engine import ITEM_COLUMNS, SET_COLUMNS, Index
+from toolkit.store.digests import recorded
 
-FORMAT = "omm-sync-state/1"
+FORMAT = "omm-sync-state/2"
+READABLE = ("omm-sync-state/1", FORMAT)  # /1 recorded bare SHA-256 hex as "sha256"
 ENGINE_VERSION = "1"
 CHUNK_ENTITIES = 5000
 
@@ -53,7 +55,7 @@ class Chunk:
 @dataclass(frozen=True)
 class State:
     config: str
-    files: dict[str, tuple[str, int]]  # path → (sha256, size)
+    files: dict[str, tuple[str, int]]  # path → (digest, size), as toolkit.store.digests writes them
     chunks: tuple[Chunk, ...]
     # path → modification time (ns) of the file as sync wrote it (a rename keeps it): a file with
     # that size and time is taken to hold the recorded bytes without hashing gigabytes again, as
@@ -63,8 +65,8 @@ class State:
     def to_bytes(self) -> bytes:
         """Deterministic JSON, one chunk a line (so two states diff readably)."""
         head = {"format": FORMAT, "config": self.config,
-                "files": {p: {"sha256": s, "size": n, **({"mtime_ns": self.stamps[p]} if p in self.stamps else {})}
-                          for p, (s, n) in sorted(self.files.items())}}
+                "files": {p: {"digest": d, "size": n, **({"mtime_ns": self.stamps[p]} if p in self.stamps else {})}
+                          for p, (d, n) in sorted(self.files.items())}}
         chunks = [json.dumps({"first": c.first, "hash": c.hash,
                               "spans": {p: [s.offset, s.length, s.rows] for p, s in sorted(c.spans.items())}},
                              sort_keys=True, ensure_ascii=False) for c in self.chunks]
@@ -78,9 +80,9 @@ def read_state(path: Path | None) -> State | None:
         return None
     try:
         body = json.loads(path.read_text(encoding="utf-8"))
-        if body.get("format") != FORMAT:
+        if body.get("format") not in READABLE:
             return None
-        files = {p: (f["sha256"], int(f["size"])) for p, f in body["files"].items()}
+        files = {p: (recorded(f.get("digest", f.get("sha256"))), int(f["size"])) for p, f in body["files"].items()}
         stamps = {p: int(f["mtime_ns"]) for p, f in body["files"].items() if "mtime_ns" in f}
         chunks = tuple(Chunk(c["first"], c["hash"], {p: Span(*map(int, s)) for p, s in c["spans"].items()})
                        for c in body["chunks"])

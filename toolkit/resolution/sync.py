@@ -40,7 +40,7 @@ from toolkit.resolution.state import (
     fresh_boundaries,
     read_state,
 )
-from toolkit.store.paths import same_content
+from toolkit.store.digests import same_content
 
 if TYPE_CHECKING:
     from toolkit.store import Transaction
@@ -149,13 +149,13 @@ def _previous(t: Tenant, txn: Transaction, state: State | None, config: str,
     paths: dict[str, Path] = {}
     for f in files:
         path = source_path(t, f.path, txn)
-        sha, size = state.files.get(f.path, ("", -1))
+        digest, size = state.files.get(f.path, ("", -1))
         own = path is not None and path == t.path(f.path)  # not a copy staged earlier in this job
         if path is None or not (own and _stamped(path, size, state.stamps.get(f.path))
-                                or same_content(path, sha, size)):
+                                or same_content(path, digest, size)):
             return f"{f.path} changed since the last sync", {}
         if own:
-            txn.know(f.path, sha, size)  # commit need not hash it again to see whether it changes
+            txn.know(f.path, digest, size)  # commit need not hash it again to see whether it changes
         paths[f.path] = path
     return "", paths
 
@@ -194,7 +194,7 @@ def _from_cms(t: Tenant, txn: Transaction, to: str, parts: tuple[str, ...], full
     plan, config, reason, previous = _chunk_plan(t, txn, index, files, full, chunk_size)
     clean = plan.previous is not None and not any(plan.dirty)
     written = unchanged(plan, files) if clean else write_chunks(index, plan, files, txn, previous)
-    staged = {op.path: (op.sha256 or "", op.size or 0) for op in txn.operations if op.path in written.rows}
+    staged = {op.path: (op.digest or "", op.size or 0) for op in txn.operations if op.path in written.rows}
     digests_before = plan.previous.files if plan.previous else {}
     digests = {**digests_before, **staged}
     # Verified outputs keep the bytes recorded; their time now is what the next sync compares.

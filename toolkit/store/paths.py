@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import ctypes
-import hashlib
 import os
 from collections.abc import Callable
 from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
 
 from toolkit.errors import InputError, UnsafePathError
 from toolkit.store.lock import STATE_DIR
-
-CHUNK = 1 << 20
 
 
 def _unsafe(rel: str, why: str) -> UnsafePathError:
@@ -57,27 +54,6 @@ def check_writable(root: Path, rel: str) -> None:
             raise InputError(f"cannot write {rel}: {parent.relative_to(root)} is a file, not a directory",
                              "choose another path")
         parent = parent.parent
-
-
-def file_digest(path: Path) -> tuple[str, int]:
-    """(sha256 hex, size) of a file, read in chunks so large blobs never sit in memory."""
-    h = hashlib.sha256()
-    size = 0
-    with path.open("rb") as fh:
-        while chunk := fh.read(CHUNK):
-            h.update(chunk)
-            size += len(chunk)
-    return h.hexdigest(), size
-
-
-def same_content(path: Path, sha256: str, size: int) -> bool:
-    """Whether ``path`` is a file holding exactly these bytes (size first: it is free)."""
-    try:
-        if not path.is_file() or path.stat().st_size != size:
-            return False
-    except OSError:
-        return False
-    return file_digest(path)[0] == sha256
 
 
 def _sync_file_range() -> Callable[[int, int, int, int], int] | None:

@@ -2,14 +2,14 @@
 
 A :class:`Transaction` stages the new content of each file under ``.omm/txn/<id>/`` inside the
 tenant (fsynced), and records deletions. ``commit()`` writes the journal — the list of operations
-with the SHA-256 of each staged file — to ``journal.json.tmp``, fsyncs it and renames it to
+with the digest of each staged file (``toolkit.store.digests``) — to ``journal.json.tmp``, fsyncs it and renames it to
 ``journal.json``: **that rename is the commit point**. Then each operation is applied
 (``os.replace`` of the staged file over the target, or an unlink), the touched directories are
 fsynced, and the journal and staging directory are removed.
 
 :func:`recover`, run by every writer right after it takes the tenant lock, finishes what a killed
 writer left: a staging directory with a committed journal is rolled forward (every operation is
-idempotent: a target that already has the staged SHA-256 is done); one without is deleted,
+idempotent: a target that already has the staged digest is done); one without is deleted,
 which rolls back, since nothing outside ``.omm/`` was touched before the commit point.
 
 ``OMM_CRASH_AFTER=<step>`` makes the process ``os._exit(137)`` at a named step, so tests can
@@ -18,7 +18,6 @@ stop a commit at every instant that matters (see :data:`CRASH_STEPS`).
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import os
@@ -32,21 +31,16 @@ from pathlib import Path, PurePath
 from typing import BinaryIO, Literal
 
 from toolkit.errors import WorkspaceError
+from toolkit.store.digests import CHUNK, FAST, algorithm_of, file_digest, hasher, recorded, same_content, tagged
 from toolkit.store.interrupts import uninterrupted
 from toolkit.store.lock import STATE_DIR, utc_now
-from toolkit.store.paths import (
-    CHUNK,
-    check_writable,
-    file_digest,
-    fsync_dir,
-    same_content,
-    start_writeback,
-    tenant_relative,
-)
+from toolkit.store.paths import check_writable, fsync_dir, start_writeback, tenant_relative
+from toolkit.store.unbuffered import UnbufferedFile
 
 TXN_DIR = "txn"
 JOURNAL = "journal.json"
-JOURNAL_FORMAT = "omm-journal/1"
+JOURNAL_FORMAT = "omm-journal/2"
+READABLE_JOURNALS = ("omm-journal/1", JOURNAL_FORMAT)  # /1 recorded bare SHA-256 hex as "sha256"
 # A streamed staged file asks the kernel to start writing it to disk every this many bytes.
 WRITEBACK_BYTES = 64 << 20
 CRASH_ENV = "OMM_CRASH_AFTER"
@@ -68,12 +62,12 @@ class Operation:
 
     action: Literal["write", "delete"]
     path: str  # relative to the tenant root, POSIX separators
-    sha256: str | None = None
+    digest: str | None = None  # "<algorithm>:<hex>" (toolkit.store.digests)
     size: int | None = None
     staged: str | None = None  # the staged file's name inside the transaction directory
 
     def to_dict(self) -> dict[str, object]:
-        return {"action": self.action, "path": self.path, "sha256": self.sha256, "size": self.size,
+        return {"action": self.action, "path": self.path, "digest": self.digest, "size": self.size,
                 "staged": self.staged}
 
 
@@ -134,7 +128,7 @@ class Transaction:
         self.recovered = Recovery()  # set by tenant_writer: what the lock holder before us left
         self.result: CommitResult | None = None
         self._ops: dict[str, Operation] = {}
-        self._known: dict[str, tuple[str, int]] = {}  # path → (sha256, size) the caller vouched for
+        self._known: dict[str, tuple[str, int]] = {}  # path → (digest, size) the caller vouched for
         self._seq = 0
         self._state: Literal["open", "committed", "discarded"] = "open"
 
@@ -154,26 +148,39 @@ class Transaction:
         return self._ops[self._rel(rel)]
 
     @contextmanager
-    def open_write(self, rel: str | PurePath) -> Iterator[BinaryIO]:
-        """Stream the new content of ``rel`` into its staged file (e.g. ``frame.write_csv(fh)``)."""
+    def open_write(self, rel: str | PurePath, *, cached: bool = True) -> Iterator[BinaryIO]:
+        """Stream the new content of ``rel`` into its staged file (e.g. ``frame.write_csv(fh)``).
+        ``cached=False`` writes past the page cache (``toolkit.store.unbuffered``): for gigabytes."""
         path = self._rel(rel)
         staged = self._new_staged()
         try:
-            with staged.open("xb") as fh:
-                writer = _DigestingWriter(fh)
-                yield writer  # type: ignore[misc]  # a binary writer: write, tell, flush
-                fh.flush()
-                os.fsync(fh.fileno())
+            if cached:
+                with staged.open("xb") as fh:
+                    writer = _DigestingWriter(fh, fh.fileno())
+                    yield writer  # type: ignore[misc]  # a binary writer: write, tell, flush
+                    fh.flush()
+                    os.fsync(fh.fileno())
+            else:
+                out = UnbufferedFile(staged)
+                try:
+                    writer = _DigestingWriter(out)
+                    yield writer  # type: ignore[misc]
+                    out.close()
+                finally:
+                    out.abandon()
         except BaseException:
             staged.unlink(missing_ok=True)
             raise
-        self._record(path, staged, (writer.hexdigest(), writer.size))
+        self._record(path, staged, (writer.digest(), writer.size))
 
-    def write_file(self, rel: str | PurePath, source: Path, *, move: bool = False, synced: bool = False) -> Operation:
+    def write_file(self, rel: str | PurePath, source: Path, *, move: bool = False, synced: bool = False,
+                   algorithm: str = FAST) -> Operation:
         """Stage the content of the file ``source`` as ``rel``: copied in chunks, or with ``move``
         renamed into the staging area (``source`` must then be on the tenant's file system, e.g. a
         :meth:`scratch_path`). ``synced`` says the caller already fsynced ``source`` (e.g. in
-        worker threads, many at once), so a move need not do it again, one file at a time."""
+        worker threads, many at once), so a move need not do it again, one file at a time.
+        ``algorithm`` is the digest the operation records (``digests.SHA256`` for a binary stored
+        under its SHA-256, so the caller can check it)."""
         path = self._rel(rel)
         staged = self._new_staged()
         if move:
@@ -181,17 +188,21 @@ class Transaction:
             if not synced:
                 with staged.open("rb") as fh:
                     os.fsync(fh.fileno())
-        else:
-            with source.open("rb") as src, staged.open("xb") as out:
-                shutil.copyfileobj(src, out, CHUNK)
-                out.flush()
-                os.fsync(out.fileno())
-        return self._record(path, staged)
+            return self._record(path, staged, file_digest(staged, algorithm))
+        h, size = hasher(algorithm), 0
+        with source.open("rb") as src, staged.open("xb") as out:
+            while chunk := src.read(CHUNK):  # hashed as it is copied: never read twice
+                h.update(chunk)
+                out.write(chunk)
+                size += len(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        return self._record(path, staged, (tagged(algorithm, h.hexdigest()), size))
 
-    def know(self, rel: str | PurePath, sha256: str, size: int) -> None:
+    def know(self, rel: str | PurePath, digest: str, size: int) -> None:
         """Tell the transaction that ``rel`` holds exactly these bytes now (the caller checked, under
         the tenant lock), so deciding whether a write changes it needs no hash of a large file."""
-        self._known[self._rel(rel)] = (sha256, size)
+        self._known[self._rel(rel)] = (digest, size)
 
     def delete(self, rel: str | PurePath) -> Operation:
         path = self._rel(rel)
@@ -300,10 +311,10 @@ class Transaction:
         self._seq += 1
         return self.dir / f"{self._seq:06d}"
 
-    def _record(self, path: str, staged: Path, digest: tuple[str, int] | None = None) -> Operation:
-        sha, size = digest or file_digest(staged)
+    def _record(self, path: str, staged: Path, digest: tuple[str, int]) -> Operation:
+        found, size = digest
         self._drop(path)
-        op = Operation("write", path, sha, size, staged.name)
+        op = Operation("write", path, found, size, staged.name)
         self._ops[path] = op
         return op
 
@@ -316,26 +327,27 @@ class Transaction:
         target = self.root / op.path
         if op.action == "delete":
             return Change(op.path, "delete", None) if target.is_file() or target.is_symlink() else None
-        assert op.sha256 is not None and op.size is not None
-        if self._holds(target, op.path, op.sha256, op.size):
+        assert op.digest is not None and op.size is not None
+        if self._holds(target, op.path, op.digest, op.size):
             return None
         return Change(op.path, "replace" if target.exists() else "create", op.size)
 
-    def _holds(self, target: Path, path: str, sha256: str, size: int) -> bool:
+    def _holds(self, target: Path, path: str, digest: str, size: int) -> bool:
         known = self._known.get(path)
         if known is not None and target.is_file():
-            return known == (sha256, size)
-        return same_content(target, sha256, size)
+            return known == (digest, size)
+        return same_content(target, digest, size)
 
 
 class _DigestingWriter(io.RawIOBase):
-    """A staged file being written: its SHA-256 and size are taken as the bytes go by, so a large
+    """A staged file being written: its digest and size are taken as the bytes go by, so a large
     output (sync writes gigabytes) is never read back just to be hashed."""
 
-    def __init__(self, fh: BinaryIO) -> None:
+    def __init__(self, fh: BinaryIO | UnbufferedFile, fd: int | None = None) -> None:
         super().__init__()
         self._fh = fh
-        self._sha = hashlib.sha256()
+        self._fd = fd  # set for a file written through the page cache: its writeback is started early
+        self._hash = hasher(FAST)
         self.size = 0
         self._written_back = 0  # bytes whose writeback to disk has been started
 
@@ -344,12 +356,12 @@ class _DigestingWriter(io.RawIOBase):
 
     def write(self, data: bytes | bytearray | memoryview) -> int:  # type: ignore[override]
         view = memoryview(data).cast("B")
-        self._sha.update(view)
-        self._fh.write(view)  # a buffered file writes all of it, or raises
+        self._hash.update(view)
+        self._fh.write(view)  # writes all of it, or raises
         self.size += view.nbytes
-        if self.size - self._written_back >= WRITEBACK_BYTES:
+        if self._fd is not None and self.size - self._written_back >= WRITEBACK_BYTES:
             self._fh.flush()
-            start_writeback(self._fh.fileno(), self._written_back, self.size - self._written_back)
+            start_writeback(self._fd, self._written_back, self.size - self._written_back)
             self._written_back = self.size
         return view.nbytes
 
@@ -357,10 +369,11 @@ class _DigestingWriter(io.RawIOBase):
         return self._fh.tell()
 
     def flush(self) -> None:
-        self._fh.flush()
+        if self._fd is not None:
+            self._fh.flush()
 
-    def hexdigest(self) -> str:
-        return self._sha.hexdigest()
+    def digest(self) -> str:
+        return tagged(FAST, self._hash.hexdigest())
 
 
 def _make_parents(root: Path, directory: Path, touched: set[Path]) -> None:
@@ -378,7 +391,7 @@ def _apply_write(root: Path, txn_dir: Path, op: Operation, verify: bool, touched
     target = root / op.path
     staged = txn_dir / (op.staged or "")
     if op.staged and staged.is_file():
-        if verify and file_digest(staged)[0] != op.sha256:
+        if verify and file_digest(staged, algorithm_of(op.digest or ""))[0] != op.digest:
             raise WorkspaceError(f"cannot complete the interrupted change {txn_dir.name} to {root.name}: "
                                  f"the staged copy of {op.path} is damaged",
                                  f"restore {op.path} from a backup, then remove {txn_dir}")
@@ -386,7 +399,7 @@ def _apply_write(root: Path, txn_dir: Path, op: Operation, verify: bool, touched
         if target.is_file():
             os.chmod(staged, target.stat().st_mode & 0o7777)  # a replaced file keeps its permissions
         os.replace(staged, target)
-    elif not same_content(target, op.sha256 or "", op.size or 0):
+    elif not same_content(target, op.digest or "", op.size or 0):
         raise WorkspaceError(f"cannot complete the interrupted change {txn_dir.name} to {root.name}: "
                              f"{op.path} is neither its old nor its new content",
                              f"restore {op.path} from a backup, then remove {txn_dir}")
@@ -414,9 +427,9 @@ def _apply(root: Path, txn_dir: Path, ops: list[Operation], *, verify: bool) -> 
 def _read_journal(root: Path, path: Path) -> list[Operation]:
     try:
         body = json.loads(path.read_text(encoding="utf-8"))
-        if body.get("format") != JOURNAL_FORMAT:
+        if body.get("format") not in READABLE_JOURNALS:
             raise ValueError(f"unknown journal format {body.get('format')!r}")
-        ops = [Operation(o["action"], o["path"], o.get("sha256"), o.get("size"), o.get("staged"))
+        ops = [Operation(o["action"], o["path"], _digest_of(o), o.get("size"), o.get("staged"))
                for o in body["operations"]]
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise WorkspaceError(f"cannot read the journal {path} of an interrupted change to {root.name}: {exc}",
@@ -453,3 +466,8 @@ def recover(root: Path) -> Recovery:
                 entry.unlink(missing_ok=True)
             back.append(entry.name)
     return Recovery(tuple(forward), tuple(back))
+
+
+def _digest_of(op: dict[str, object]) -> str | None:
+    found = op.get("digest", op.get("sha256"))
+    return recorded(str(found)) if found is not None else None
