@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from toolkit.store import unbuffered
-from toolkit.store.unbuffered import ALIGN, BUFFER, UnbufferedFile
+from toolkit.store.unbuffered import ALIGN, BUFFER, UnbufferedFile, UnbufferedReader
 
 SIZES = [0, 1, ALIGN - 1, ALIGN, ALIGN + 1, BUFFER - 1, BUFFER, BUFFER + 1, 2 * BUFFER + 12345]
 
@@ -105,3 +105,60 @@ def test_an_existing_file_is_never_overwritten(tmp_path: Path) -> None:
     with pytest.raises(FileExistsError):
         UnbufferedFile(tmp_path / "out")
     assert (tmp_path / "out").read_bytes() == b"keep"
+
+
+@pytest.fixture
+def big(tmp_path: Path) -> bytes:
+    data = _data(2 * BUFFER + 5000)
+    (tmp_path / "big").write_bytes(data)
+    return data
+
+
+@pytest.mark.parametrize(("offset", "length"), [(0, 0), (5, 0), (0, 1), (1, ALIGN), (ALIGN - 1, 2), (ALIGN, BUFFER),
+                                                (12345, BUFFER + 999), (0, 2 * BUFFER + 5000),
+                                                (2 * BUFFER + 4999, 1), (BUFFER - 3, BUFFER + 6)])
+def test_a_range_reads_exactly_its_bytes(tmp_path: Path, big: bytes, offset: int, length: int) -> None:
+    with UnbufferedReader(tmp_path / "big") as src:
+        got = b"".join(bytes(p) for p in src.pieces(offset, length))
+        again = b"".join(bytes(p) for p in src.pieces(0, 10))  # ranges in any order
+    assert got == big[offset:offset + length] and again == big[:10]
+    assert src.direct == _allows_o_direct(tmp_path) or not src.direct
+
+
+def test_a_range_past_the_end_raises(tmp_path: Path, big: bytes) -> None:
+    with UnbufferedReader(tmp_path / "big") as src, pytest.raises(OSError, match="the file ended at byte"):
+        for _ in src.pieces(len(big) - 10, 20):
+            pass
+
+
+def test_a_reader_on_a_file_system_that_refuses_o_direct_reads_through_the_cache(
+        tmp_path: Path, big: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = os.open
+
+    def refusing(path: str, flags: int, mode: int = 0o777) -> int:
+        if flags & unbuffered._O_DIRECT:
+            raise OSError(errno.EINVAL, "Invalid argument")
+        return real(path, flags, mode)
+
+    monkeypatch.setattr(unbuffered, "_O_DIRECT", getattr(os, "O_DIRECT", 0o40000))
+    monkeypatch.setattr(os, "open", refusing)
+    with UnbufferedReader(tmp_path / "big") as src:
+        assert b"".join(bytes(p) for p in src.pieces(3, 5000)) == big[3:5003] and not src.direct
+
+
+def test_a_reader_refused_at_its_first_read_reads_through_the_cache(
+        tmp_path: Path, big: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    if not _allows_o_direct(tmp_path):
+        pytest.skip("this file system does not do direct I/O")
+    real = os.preadv
+    calls = {"n": 0}
+
+    def refusing_once(fd: int, buffers: list[object], offset: int) -> int:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise OSError(errno.EINVAL, "Invalid argument")
+        return real(fd, buffers, offset)
+
+    monkeypatch.setattr(os, "preadv", refusing_once)
+    with UnbufferedReader(tmp_path / "big") as src:
+        assert b"".join(bytes(p) for p in src.pieces(0, 100)) == big[:100] and not src.direct

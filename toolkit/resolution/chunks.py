@@ -20,8 +20,7 @@ from toolkit.resolution.engine import Index, rows, winners
 from toolkit.resolution.outputs import OutputFile, write_rows
 from toolkit.resolution.state import Chunk, Span, State
 from toolkit.store import Transaction
-
-COPY_BLOCK = 1 << 20
+from toolkit.store.unbuffered import UnbufferedReader
 
 
 @dataclass(frozen=True)
@@ -44,15 +43,9 @@ class Written:
     recomputed_entities: int
 
 
-def _copy(src: BinaryIO, dst: BinaryIO, span: Span) -> None:
-    src.seek(span.offset)
-    left = span.length
-    while left > 0:  # block by block: a chunk of a large output need not fit in memory
-        block = src.read(min(COPY_BLOCK, left))
-        if not block:
-            raise OSError(f"the previous output ended early at byte {span.offset + span.length - left}")
-        dst.write(block)
-        left -= len(block)
+def _copy(src: UnbufferedReader, dst: BinaryIO, span: Span) -> None:
+    for piece in src.pieces(span.offset, span.length):  # a chunk of a large output need not fit in memory
+        dst.write(piece)
 
 
 def _bounds(plan: ChunkPlan) -> list[tuple[int, int]]:
@@ -92,16 +85,30 @@ def _fresh(frame: pl.DataFrame, files: Sequence[OutputFile], out: dict[str, Bina
     return dict(zip((f.path for f in files), pool.map(write, files), strict=True))
 
 
-def _copied(before: Chunk, files: Sequence[OutputFile], out: dict[str, BinaryIO],
-            old: dict[str, BinaryIO], pool: ThreadPoolExecutor) -> dict[str, Span]:
-    """Copy a clean chunk's bytes from the previous outputs, the files side by side."""
-    def copy(f: OutputFile) -> Span:
-        span = before.spans[f.path]
-        moved = Span(out[f.path].tell(), span.length, span.rows)
-        _copy(old[f.path], out[f.path], span)
+def _copied(before: Sequence[Chunk], files: Sequence[OutputFile], out: dict[str, BinaryIO],
+            old: dict[str, UnbufferedReader], pool: ThreadPoolExecutor) -> list[dict[str, Span]]:
+    """Copy a run of clean chunks' bytes from the previous outputs, each file in one go — the run's
+    spans lie end to end there — so the files are copied side by side without waiting for each
+    other chunk by chunk (the copy is bound by the disk, and HQ holds half the bytes)."""
+    def copy(f: OutputFile) -> list[Span]:
+        spans = [c.spans[f.path] for c in before]
+        moved, at = [], out[f.path].tell()
+        for first, last in _end_to_end(spans):
+            run = spans[first:last]
+            _copy(old[f.path], out[f.path], Span(run[0].offset, sum(s.length for s in run), 0))
+            moved += [Span(at + s.offset - run[0].offset, s.length, s.rows) for s in run]
+            at += sum(s.length for s in run)
         return moved
 
-    return dict(zip((f.path for f in files), pool.map(copy, files), strict=True))
+    per_file = dict(zip((f.path for f in files), pool.map(copy, files), strict=True))
+    return [{p: spans[k] for p, spans in per_file.items()} for k in range(len(before))]
+
+
+def _end_to_end(spans: list[Span]) -> list[tuple[int, int]]:
+    """[first, last) index ranges of ``spans`` that follow each other without a gap in their file."""
+    breaks = [k for k in range(1, len(spans)) if spans[k].offset != spans[k - 1].offset + spans[k - 1].length]
+    edges = [0, *breaks, len(spans)]
+    return list(zip(edges[:-1], edges[1:], strict=True))
 
 
 def unchanged(plan: ChunkPlan, files: Sequence[OutputFile]) -> Written:
@@ -127,22 +134,30 @@ def write_chunks(index: Index, plan: ChunkPlan, files: Sequence[OutputFile], txn
         stack.callback(resolved.close)
         # Gigabytes that commit renames and nothing reads back soon: past the page cache.
         out = {f.path: stack.enter_context(txn.open_write(f.path, cached=False)) for f in files}
-        old = {} if all(plan.dirty) else {p: stack.enter_context(previous[p].open("rb")) for p in out}
+        old = {} if all(plan.dirty) else {p: stack.enter_context(UnbufferedReader(previous[p])) for p in out}
         # The big HQ file and the CSU files at once. Entered last, so left first: on an error its
         # threads are done before the files they write are closed (and the staged ones removed).
-        writers = stack.enter_context(ThreadPoolExecutor(3))
+        writers = stack.enter_context(ThreadPoolExecutor(min(max(3, len(files)), 8)))
         for f in files:
             out[f.path].write(f.header())
-        for i, (lo, hi) in enumerate(bounds):
-            if plan.dirty[i]:
-                spans = _fresh(next(resolved), files, out, writers)
-                recomputed += hi - lo
-                for p, s in spans.items():
+        for first, last in _runs(plan.dirty):
+            if plan.dirty[first]:
+                written = [_fresh(next(resolved), files, out, writers)]
+                recomputed += bounds[first][1] - bounds[first][0]
+                for p, s in written[0].items():
                     fresh[p] += s.rows
             else:
                 assert plan.previous is not None
-                spans = _copied(plan.previous.chunks[i], files, out, old, writers)
-            for p, s in spans.items():
-                totals[p] += s.rows
-            chunks.append(Chunk(plan.firsts[i], plan.hashes[i], spans))
+                written = _copied(plan.previous.chunks[first:last], files, out, old, writers)
+            for i, spans in enumerate(written, first):
+                for p, s in spans.items():
+                    totals[p] += s.rows
+                chunks.append(Chunk(plan.firsts[i], plan.hashes[i], spans))
     return Written(tuple(chunks), totals, fresh, recomputed)
+
+
+def _runs(dirty: list[bool]) -> list[tuple[int, int]]:
+    """[first, last) chunk ranges to write in one step: each dirty chunk alone, clean ones in runs."""
+    edges = [k for k in range(1, len(dirty)) if dirty[k] or dirty[k - 1]]
+    bounds = [0, *edges, len(dirty)] if dirty else [0]
+    return list(zip(bounds[:-1], bounds[1:], strict=True))
