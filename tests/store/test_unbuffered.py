@@ -93,8 +93,11 @@ def test_other_errors_are_raised_and_abandon_leaves_the_caller_to_remove_the_fil
 
     out = UnbufferedFile(tmp_path / "out")
     monkeypatch.setattr(os, "write", full)
+    out.write(bytes(BUFFER))  # written behind, by the helper: its error comes at the next wait
     with pytest.raises(OSError, match="No space left"):
         out.write(bytes(BUFFER))
+    with pytest.raises(OSError, match="No space left"):
+        out.close()  # the tail's write fails too; close still closes
     out.abandon()
     out.abandon()  # twice is harmless
     assert (tmp_path / "out").exists()

@@ -103,8 +103,13 @@ def tier_rows(frame: pl.DataFrame, tier: str) -> pl.DataFrame:
 def published_media(frame: pl.DataFrame) -> pl.DataFrame:
     """One published row per (InternalMediaId, MediaLocale): where each item's URL and alt text come from."""
     published = pl.col("MediaState").fill_null("Published") == "Published"
-    return (frame.filter(published).with_columns(pl.col("MediaLocale").fill_null(NEUTRAL))
-            .unique(["InternalMediaId", "MediaLocale"], keep="first", maintain_order=True).select(MEDIA_COLUMNS))
+    rows = frame.filter(published).with_columns(pl.col("MediaLocale").fill_null(NEUTRAL)).select(MEDIA_COLUMNS)
+    key = pl.struct("InternalMediaId", "MediaLocale")
+    # A valid library has one published row per key: asking is a quarter of the cost of an
+    # order-keeping unique (2.2M rows: 0.23 s against 1.0 s), which only an invalid one needs.
+    if not rows.select(key.is_duplicated().any()).item():
+        return rows
+    return rows.unique(["InternalMediaId", "MediaLocale"], keep="first", maintain_order=True)
 
 
 def load(t: Tenant, tier: str = "cms", txn: Transaction | None = None) -> Inputs:
