@@ -56,6 +56,8 @@ from harness import (
     warm_page_cache,
 )
 
+from toolkit.resolution.state import CHUNK_ENTITIES
+
 __all__ = ["BENCHMARK", "masters_for"]
 
 TARGET_MASTERS = 100_000  # the tenant, and the largest this benchmark generates
@@ -170,8 +172,11 @@ class Runs:
     def check_incremental(self, sample: Sample) -> None:
         entities = self._report(INCREMENTAL, sample, "incremental").get("entities", {})
         assert isinstance(entities, dict)
-        if not 0 < entities.get("recomputed", 0) < entities.get("total", 0):
-            raise BenchError(f"{INCREMENTAL} recomputed {entities}: expected the edited product's, not all or none")
+        recomputed, total = entities.get("recomputed", 0), entities.get("total", 0)
+        # The edited product's chunk (CHUNK_ENTITIES products), so all of a tenant of one chunk.
+        if not 0 < recomputed <= min(CHUNK_ENTITIES, total) or (recomputed == total > CHUNK_ENTITIES):
+            raise BenchError(f"{INCREMENTAL} recomputed {entities}: expected the edited product's chunk, "
+                             f"at most {CHUNK_ENTITIES:,} products, not all or none")
 
     def check_unchanged(self, sample: Sample) -> None:
         self._report(UNCHANGED, sample, "incremental")
