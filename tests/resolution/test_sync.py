@@ -18,6 +18,7 @@ from tests.helpers import WORKSPACE
 from toolkit.errors import UsageError, WorkspaceError
 from toolkit.jobs import read_jobs
 from toolkit.resolution import stage_sync, sync
+from toolkit.resolution import state as state_module
 from toolkit.store import digests, tenant_writer
 from toolkit.tenants import set_setting
 from toolkit.tsv import manifest_bytes, read_manifest
@@ -155,6 +156,22 @@ def test_a_touched_output_is_hashed_once_and_the_sync_stays_incremental(
     assert t.path(HQ).read_bytes() == before
     hashed.clear()
     assert (sync(t).plan.mode, hashed) == ("incremental", [])  # its time is recorded now
+
+
+def test_a_new_engine_version_recomputes_all_without_hashing_outputs_it_can_trust(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A full sync, but the outputs still have the size and time the state recorded: what they
+    # hold is known, so finding that nothing changed reads none of them.
+    t = copy(tmp_path)
+    sync(t)
+    before = snapshot(t)
+    monkeypatch.setattr(state_module, "ENGINE_VERSION", "test")
+    hashed = _hashed_outputs(monkeypatch)
+    got = sync(t)
+    assert (got.plan.mode, got.plan.reason) == ("full", "channels, outputs or versions changed since the last sync")
+    assert (got.changed, hashed) == (0, [])
+    assert {**snapshot(t), "hq/.sync-state": None} == {**before, "hq/.sync-state": None}
+    assert (sync(t).plan.mode, hashed) == ("incremental", [])  # the state has the new fingerprint
 
 
 def test_a_state_without_times_still_allows_an_incremental_sync(tmp_path: Path) -> None:

@@ -155,6 +155,28 @@ def test_a_stream_that_fails_leaves_no_staged_file(root: Path, cached: bool) -> 
     assert not (root / "hq/out.tsv").exists()
 
 
+def test_holds_answers_from_what_it_was_told_else_hashes_once(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from toolkit.store import digests as digest_module
+
+    calls: list[str] = []
+    real = transaction.file_digest
+    monkeypatch.setattr(transaction, "file_digest", lambda p, a=digest_module.FAST: calls.append(p.name) or real(p, a))
+    new = b"old media\n"
+    digest = "xxh3-128:" + xxhash.xxh3_128_hexdigest(new)
+    txn = Transaction(root)
+    assert txn.holds("cms/media.tsv", digest, len(new)) and calls == ["media.tsv"]
+    assert not txn.holds("cms/media.tsv", digest, len(new) + 1)  # another size: no hash needed
+    txn.write_bytes("cms/media.tsv", new)
+    assert txn.commit().changes == () and calls == ["media.tsv"]  # commit used the remembered answer
+    told, settings = Transaction(root), b"old settings\n"
+    told.know("settings.tsv", "sha256:" + hashlib.sha256(settings).hexdigest(), len(settings))
+    assert told.holds("settings.tsv", "sha256:" + hashlib.sha256(settings).hexdigest(), len(settings))
+    assert calls == ["media.tsv"]
+    # A digest of another algorithm cannot be compared with what it was told: the file is hashed.
+    assert told.holds("settings.tsv", "xxh3-128:" + xxhash.xxh3_128_hexdigest(settings), len(settings))
+    assert calls == ["media.tsv", "settings.tsv"]
+
+
 def test_a_replaced_file_keeps_its_permissions(root: Path) -> None:
     os.chmod(root / "settings.tsv", 0o640)
     with tenant_writer(Tenant("t", root)) as txn:

@@ -98,7 +98,11 @@ def entity_candidates(products: pl.DataFrame, categories: pl.DataFrame, sets: pl
                                  EntityType=pl.lit(CATEGORY), EntityKeyValue="CategoryID")
     frames = [f.select(cols).with_columns(pl.col("order").cast(pl.Int32)) for f in
               (own, variant_own, cells, parent, category)]
-    return pl.concat(frames).unique(maintain_order=True)
+    # Only a catalog row given twice (an invalid catalog) repeats a candidate: asking first costs a
+    # tenth of the order-keeping unique (2M candidates: 0.36 s).
+    repeated = (products.get_column("ProductNumber").is_duplicated().any()
+                or categories.get_column("CategoryID").is_duplicated().any())
+    return pl.concat(frames).unique(maintain_order=True) if repeated else pl.concat(frames)
 
 
 def level_name(order: int, entity_type: str) -> str:

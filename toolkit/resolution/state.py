@@ -34,7 +34,7 @@ from toolkit.store.digests import recorded
 
 FORMAT = "omm-sync-state/2"
 READABLE = ("omm-sync-state/1", FORMAT)  # /1 recorded bare SHA-256 hex as "sha256"
-ENGINE_VERSION = "1"
+ENGINE_VERSION = "2"  # 2: entity hashes by hash_rows and list hashes (not comparable with 1)
 CHUNK_ENTITIES = 5000
 
 
@@ -98,31 +98,36 @@ def fingerprint(index: Index, files: list[str]) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode("utf-8")).hexdigest()
 
 
-def _joined_hash(parts: pl.Expr) -> pl.Expr:
-    return parts.cast(pl.String).str.join("|").hash()
+def _in_order(col: str) -> pl.Expr:
+    """In an aggregation: one hash of the group's values in their order (a list hashes element by
+    element), about ten times cheaper than joining them as text."""
+    return pl.col(col).implode().hash()
+
+
+def _row_hash(frame: pl.DataFrame, columns: list[str]) -> pl.Series:
+    return frame.select(columns).hash_rows()  # twice as fast as hashing a struct of the columns
 
 
 def _entity_level_hashes(index: Index) -> pl.DataFrame:
     """(EntityType, EntityKeyValue, h): every set of the entity, with its items, as one hash."""
-    items = (index.items.with_columns(h=pl.struct(ITEM_COLUMNS).hash())
-             .group_by("set_id", maintain_order=True).agg(items=_joined_hash(pl.col("h"))))
-    sets = index.sets.join(items, on="set_id", how="left").with_columns(
-        h=pl.struct([*SET_COLUMNS, "SourceVersion", "items"]).hash())
-    return sets.sort("set_id").group_by(SET_COLUMNS[:2], maintain_order=True).agg(h=_joined_hash(pl.col("h")))
+    items = (index.items.with_columns(h=_row_hash(index.items, ITEM_COLUMNS))
+             .group_by("set_id", maintain_order=True).agg(items=_in_order("h")))
+    sets = index.sets.join(items, on="set_id", how="left")
+    sets = sets.with_columns(h=_row_hash(sets, [*SET_COLUMNS, "SourceVersion", "items"]))
+    return sets.sort("set_id").group_by(SET_COLUMNS[:2], maintain_order=True).agg(h=_in_order("h"))
 
 
 def entity_hashes(index: Index) -> pl.DataFrame:
     """(pid, ProductNumber, h): one hash per catalog entity of everything its rows depend on."""
     levels = _entity_level_hashes(index)
     products = index.inputs.products
-    catalog = products.select("ProductNumber", row=pl.struct(products.columns).hash())
+    catalog = products.select("ProductNumber").with_columns(row=_row_hash(products, products.columns))
     ladder = (index.candidates.join(levels, on=SET_COLUMNS[:2], how="left")
-              .with_columns(part=pl.concat_str([pl.col("order").cast(pl.String), *SET_COLUMNS[:2],
-                                                pl.col("h").cast(pl.String).fill_null("-")], separator="\x1f"))
-              .sort("pid", "order", "EntityKeyValue")
-              .group_by("pid", maintain_order=True).agg(ladder=_joined_hash(pl.col("part"))))
-    return (index.entities.join(ladder, on="pid", how="left").join(catalog, on="ProductNumber", how="left")
-            .select("pid", "ProductNumber", h=pl.struct("ladder", "row").hash()).sort("pid"))
+              .sort("pid", "order", "EntityKeyValue"))
+    ladder = (ladder.with_columns(part=_row_hash(ladder, ["order", *SET_COLUMNS[:2], "h"]))
+              .group_by("pid", maintain_order=True).agg(ladder=_in_order("part")))
+    hashes = index.entities.join(ladder, on="pid", how="left").join(catalog, on="ProductNumber", how="left")
+    return hashes.select("pid", "ProductNumber", h=_row_hash(hashes, ["ladder", "row"])).sort("pid")
 
 
 def chunk_of(entities: pl.DataFrame, firsts: list[str]) -> pl.Series:
@@ -140,8 +145,7 @@ def fresh_boundaries(entities: pl.DataFrame, size: int = CHUNK_ENTITIES) -> list
 
 def chunk_hashes(hashes: pl.DataFrame, chunks: pl.Series, count: int) -> list[str]:
     """Per chunk, one hash of its entities and theirs (an empty chunk has a hash too)."""
-    per = (hashes.with_columns(chunk=chunks)
-           .with_columns(part=pl.concat_str([pl.col("ProductNumber"), pl.col("h").cast(pl.String)], separator="\t"))
-           .group_by("chunk", maintain_order=True).agg(h=_joined_hash(pl.col("part"))))
+    per = (hashes.with_columns(chunk=chunks, part=_row_hash(hashes, ["ProductNumber", "h"]))
+           .group_by("chunk", maintain_order=True).agg(h=_in_order("part")))
     found = dict(zip(per.get_column("chunk").to_list(), per.get_column("h").to_list(), strict=True))
     return [format(found[i], "016x") if i in found else "empty" for i in range(count)]

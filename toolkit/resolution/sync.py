@@ -145,6 +145,10 @@ def _previous(t: Tenant, txn: Transaction, state: State | None, config: str,
     if state is None:
         return "no previous sync state", {}
     if state.config != config:
+        for f in files:  # what they hold is still known: commit need not hash them to compare
+            path, (digest, size) = t.path(f.path), state.files.get(f.path, ("", -1))
+            if path.is_file() and _stamped(path, size, state.stamps.get(f.path)):
+                txn.know(f.path, digest, size)
         return "channels, outputs or versions changed since the last sync", {}
     paths: dict[str, Path] = {}
     for f in files:
@@ -218,8 +222,7 @@ def _stamps(t: Tenant, txn: Transaction, staged: dict[str, tuple[str, int]], bef
         own = t.path(rel)
         if verified.get(rel) == own:  # it holds before[rel] (checked by _previous): no hash needed
             path: Path | None = own if before.get(rel) == digest else txn.staged_path(rel)
-        elif same_content(own, *digest):  # the hash commit would take anyway; it is told the answer
-            txn.know(rel, *digest)
+        elif txn.holds(rel, *digest):  # known, or hashed once (commit would hash it anyway)
             path = own
         else:
             path = txn.staged_path(rel)

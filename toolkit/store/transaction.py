@@ -332,11 +332,24 @@ class Transaction:
             return None
         return Change(op.path, "replace" if target.exists() else "create", op.size)
 
+    def holds(self, rel: str | PurePath, digest: str, size: int) -> bool:
+        """Whether ``rel`` holds exactly these bytes now: what the caller vouched for (:meth:`know`),
+        else hashed — once: the answer is remembered, so commit does not hash the file again."""
+        path = self._rel(rel)
+        return self._holds(self.root / path, path, digest, size)
+
     def _holds(self, target: Path, path: str, digest: str, size: int) -> bool:
         known = self._known.get(path)
-        if known is not None and target.is_file():
-            return known == (digest, size)
-        return same_content(target, digest, size)
+        if known is not None and target.is_file() and algorithm_of(known[0]) == algorithm_of(digest):
+            return known == (digest, size)  # (digests of two algorithms cannot be compared: hash)
+        try:
+            if not target.is_file() or target.stat().st_size != size:
+                return False  # told apart without reading it
+            found = file_digest(target, algorithm_of(digest))
+        except (OSError, ValueError):  # gone meanwhile, or a digest this version cannot compute
+            return False
+        self._known[path] = found
+        return found == (digest, size)
 
 
 class _DigestingWriter(io.RawIOBase):
