@@ -12,7 +12,7 @@ import pytest
 import xxhash
 
 from toolkit.errors import InputError, UnsafePathError, WorkspaceError
-from toolkit.store import Change, Recovery, Transaction, recover, tenant_writer, transaction
+from toolkit.store import Change, Recovery, Transaction, recover, staged, tenant_writer, transaction
 from toolkit.store.transaction import JOURNAL, TXN_DIR
 from toolkit.workspace import Tenant
 
@@ -130,10 +130,10 @@ def test_a_streamed_file_is_recorded_with_the_digest_of_its_bytes(root: Path, ca
 def test_a_large_streamed_file_starts_its_writeback_as_it_goes(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Every WRITEBACK_BYTES the written range is handed to the kernel, contiguous and in order,
     # and the real call (sync_file_range on Linux, nothing elsewhere) is harmless.
-    monkeypatch.setattr(transaction, "WRITEBACK_BYTES", 1000)
+    monkeypatch.setattr(staged, "WRITEBACK_BYTES", 1000)
     ranges: list[tuple[int, int]] = []
-    real = transaction.start_writeback
-    monkeypatch.setattr(transaction, "start_writeback",
+    real = staged.start_writeback
+    monkeypatch.setattr(staged, "start_writeback",
                         lambda fd, offset, length: ranges.append((offset, length)) or real(fd, offset, length))
     txn = Transaction(root)
     with txn.open_write("hq/big.tsv") as fh:

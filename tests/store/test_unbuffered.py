@@ -51,8 +51,9 @@ def test_direct_io_is_used_where_the_file_system_allows_it(tmp_path: Path) -> No
     assert (tmp_path / "out").read_bytes() == _data(BUFFER + 1)
 
 
-def test_a_file_system_that_refuses_o_direct_at_open_is_written_through_the_cache(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def refused_at_open(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file system that refuses O_DIRECT when a file is opened (as tmpfs did before Linux 6.6)."""
     real = os.open
 
     def refusing(path: str, flags: int, mode: int = 0o777) -> int:
@@ -62,6 +63,10 @@ def test_a_file_system_that_refuses_o_direct_at_open_is_written_through_the_cach
 
     monkeypatch.setattr(unbuffered, "_O_DIRECT", getattr(os, "O_DIRECT", 0o40000))
     monkeypatch.setattr(os, "open", refusing)
+
+
+@pytest.mark.usefixtures("refused_at_open")
+def test_a_file_system_that_refuses_o_direct_at_open_is_written_through_the_cache(tmp_path: Path) -> None:
     data = _data(ALIGN + 3)
     out = _write(tmp_path / "out", data, 100)
     assert not out.direct and (tmp_path / "out").read_bytes() == data
@@ -134,17 +139,8 @@ def test_a_range_past_the_end_raises(tmp_path: Path, big: bytes) -> None:
             pass
 
 
-def test_a_reader_on_a_file_system_that_refuses_o_direct_reads_through_the_cache(
-        tmp_path: Path, big: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
-    real = os.open
-
-    def refusing(path: str, flags: int, mode: int = 0o777) -> int:
-        if flags & unbuffered._O_DIRECT:
-            raise OSError(errno.EINVAL, "Invalid argument")
-        return real(path, flags, mode)
-
-    monkeypatch.setattr(unbuffered, "_O_DIRECT", getattr(os, "O_DIRECT", 0o40000))
-    monkeypatch.setattr(os, "open", refusing)
+@pytest.mark.usefixtures("refused_at_open")
+def test_a_reader_on_a_file_system_that_refuses_o_direct_reads_through_the_cache(tmp_path: Path, big: bytes) -> None:
     with UnbufferedReader(tmp_path / "big") as src:
         assert b"".join(bytes(p) for p in src.pieces(3, 5000)) == big[3:5003] and not src.direct
 

@@ -18,7 +18,6 @@ stop a commit at every instant that matters (see :data:`CRASH_STEPS`).
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import secrets
@@ -34,15 +33,14 @@ from toolkit.errors import WorkspaceError
 from toolkit.store.digests import CHUNK, FAST, algorithm_of, file_digest, hasher, recorded, same_content, tagged
 from toolkit.store.interrupts import uninterrupted
 from toolkit.store.lock import STATE_DIR, utc_now
-from toolkit.store.paths import check_writable, fsync_dir, start_writeback, tenant_relative
+from toolkit.store.paths import check_writable, fsync_dir, tenant_relative
+from toolkit.store.staged import DigestingWriter
 from toolkit.store.unbuffered import UnbufferedFile
 
 TXN_DIR = "txn"
 JOURNAL = "journal.json"
 JOURNAL_FORMAT = "omm-journal/2"
 READABLE_JOURNALS = ("omm-journal/1", JOURNAL_FORMAT)  # /1 recorded bare SHA-256 hex as "sha256"
-# A streamed staged file asks the kernel to start writing it to disk every this many bytes.
-WRITEBACK_BYTES = 64 << 20
 CRASH_ENV = "OMM_CRASH_AFTER"
 # Where OMM_CRASH_AFTER can stop a commit: after staging, after writing the journal (before the
 # commit point), right after the commit point, after applying operation N ("applied:N"), after all
@@ -156,14 +154,14 @@ class Transaction:
         try:
             if cached:
                 with staged.open("xb") as fh:
-                    writer = _DigestingWriter(fh, fh.fileno())
+                    writer = DigestingWriter(fh, fh.fileno())
                     yield writer  # type: ignore[misc]  # a binary writer: write, tell, flush
                     fh.flush()
                     os.fsync(fh.fileno())
             else:
                 out = UnbufferedFile(staged)
                 try:
-                    writer = _DigestingWriter(out)
+                    writer = DigestingWriter(out)
                     yield writer  # type: ignore[misc]
                     out.close()
                 finally:
@@ -350,43 +348,6 @@ class Transaction:
             return False
         self._known[path] = found
         return found == (digest, size)
-
-
-class _DigestingWriter(io.RawIOBase):
-    """A staged file being written: its digest and size are taken as the bytes go by, so a large
-    output (sync writes gigabytes) is never read back just to be hashed."""
-
-    def __init__(self, fh: BinaryIO | UnbufferedFile, fd: int | None = None) -> None:
-        super().__init__()
-        self._fh = fh
-        self._fd = fd  # set for a file written through the page cache: its writeback is started early
-        self._hash = hasher(FAST)
-        self.size = 0
-        self._written_back = 0  # bytes whose writeback to disk has been started
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data: bytes | bytearray | memoryview) -> int:  # type: ignore[override]
-        view = memoryview(data).cast("B")
-        self._hash.update(view)
-        self._fh.write(view)  # writes all of it, or raises
-        self.size += view.nbytes
-        if self._fd is not None and self.size - self._written_back >= WRITEBACK_BYTES:
-            self._fh.flush()
-            start_writeback(self._fd, self._written_back, self.size - self._written_back)
-            self._written_back = self.size
-        return view.nbytes
-
-    def tell(self) -> int:
-        return self._fh.tell()
-
-    def flush(self) -> None:
-        if self._fd is not None:
-            self._fh.flush()
-
-    def digest(self) -> str:
-        return tagged(FAST, self._hash.hexdigest())
 
 
 def _make_parents(root: Path, directory: Path, touched: set[Path]) -> None:
