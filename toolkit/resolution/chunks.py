@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
 from typing import BinaryIO
 
@@ -21,6 +22,10 @@ from toolkit.resolution.outputs import OutputFile, write_rows
 from toolkit.resolution.state import Chunk, Span, State
 from toolkit.store import Transaction
 from toolkit.store.unbuffered import UnbufferedReader
+
+# An incremental sync with at most this many dirty chunks (of 5,000 products) holds them encoded in
+# memory (~90 MB a chunk at issue 5's size) to find the outputs they leave unchanged.
+FEW_DIRTY_CHUNKS = 8
 
 
 @dataclass(frozen=True)
@@ -121,39 +126,97 @@ def unchanged(plan: ChunkPlan, files: Sequence[OutputFile]) -> Written:
 
 def write_chunks(index: Index, plan: ChunkPlan, files: Sequence[OutputFile], txn: Transaction,
                  previous: dict[str, Path]) -> Written:
-    """Stream every output of ``files`` into ``txn`` (``previous``: path → the previous output file)."""
+    """Stream every output of ``files`` into ``txn`` (``previous``: path → the previous output file).
+    An incremental sync with few dirty chunks encodes them first, and an output whose dirty chunks
+    come out byte for byte as before is not written at all (a set of one channel edited leaves the
+    other channels' files and often the search file as they are, without copying gigabytes)."""
     bounds = _bounds(plan)
-    totals = {f.path: 0 for f in files}
-    fresh = dict(totals)
-    chunks: list[Chunk] = []
-    recomputed = 0
+    dirty = [i for i, d in enumerate(plan.dirty) if d]
     with ExitStack() as stack:
-        resolved = _resolved(index, [b for b, dirty in zip(bounds, plan.dirty, strict=True) if dirty])
+        resolved = _resolved(index, [bounds[i] for i in dirty])
         # Closed on the way out, so its worker is done before we return: a Polars query still
         # running after a Ctrl-C keeps Polars' interrupt flag up (toolkit.store.interrupts).
         stack.callback(resolved.close)
-        # Gigabytes that commit renames and nothing reads back soon: past the page cache.
-        out = {f.path: stack.enter_context(txn.open_write(f.path, cached=False)) for f in files}
-        old = {} if all(plan.dirty) else {p: stack.enter_context(UnbufferedReader(previous[p])) for p in out}
-        # The big HQ file and the CSU files at once. Entered last, so left first: on an error its
-        # threads are done before the files they write are closed (and the staged ones removed).
-        writers = stack.enter_context(ThreadPoolExecutor(min(max(3, len(files)), 8)))
-        for f in files:
-            out[f.path].write(f.header())
-        for first, last in _runs(plan.dirty):
-            if plan.dirty[first]:
-                written = [_fresh(next(resolved), files, out, writers)]
-                recomputed += bounds[first][1] - bounds[first][0]
-                for p, s in written[0].items():
-                    fresh[p] += s.rows
-            else:
-                assert plan.previous is not None
-                written = _copied(plan.previous.chunks[first:last], files, out, old, writers)
-            for i, spans in enumerate(written, first):
-                for p, s in spans.items():
-                    totals[p] += s.rows
-                chunks.append(Chunk(plan.firsts[i], plan.hashes[i], spans))
-    return Written(tuple(chunks), totals, fresh, recomputed)
+        few = plan.previous is not None and 0 < len(dirty) <= FEW_DIRTY_CHUNKS
+        encoded = {i: _encoded(next(resolved), files) for i in dirty} if few else {}
+        same = _unchanged_outputs(plan, files, encoded, previous)
+        written = _stream(plan, bounds, [f for f in files if f.path not in same], txn, previous, resolved, encoded, stack)
+    chunks = []
+    for i, spans in enumerate(written):
+        assert plan.previous is not None or not same
+        kept = {p: plan.previous.chunks[i].spans[p] for p in same} if plan.previous is not None else {}
+        chunks.append(Chunk(plan.firsts[i], plan.hashes[i], {**spans, **kept}))
+    totals = {f.path: sum(c.spans[f.path].rows for c in chunks) for f in files}
+    fresh = {f.path: sum(chunks[i].spans[f.path].rows for i in dirty) for f in files}
+    return Written(tuple(chunks), totals, fresh, sum(bounds[i][1] - bounds[i][0] for i in dirty))
+
+
+def _encoded(frame: pl.DataFrame, files: Sequence[OutputFile]) -> dict[str, tuple[bytes, int]]:
+    """A dirty chunk's bytes and rows in each output, in memory."""
+    parts = {}
+    for f in files:
+        buf = BytesIO()
+        part = f.select(frame)
+        write_rows(part, buf)
+        parts[f.path] = (buf.getvalue(), part.height)
+    return parts
+
+
+def _unchanged_outputs(plan: ChunkPlan, files: Sequence[OutputFile], encoded: dict[int, dict[str, tuple[bytes, int]]],
+                       previous: dict[str, Path]) -> set[str]:
+    """The outputs whose encoded dirty chunks are the bytes and rows they replace."""
+    if not encoded or plan.previous is None:
+        return set()
+    same = set()
+    for f in files:
+        with UnbufferedReader(previous[f.path]) as src:
+            if all(_holds(src, plan.previous.chunks[i].spans[f.path], *parts[f.path]) for i, parts in encoded.items()):
+                same.add(f.path)
+    return same
+
+
+def _holds(src: UnbufferedReader, span: Span, data: bytes, rows: int) -> bool:
+    if (span.length, span.rows) != (len(data), rows):
+        return False
+    at = 0
+    for piece in src.pieces(span.offset, span.length):
+        if piece != data[at:at + len(piece)]:
+            return False
+        at += len(piece)
+    return True
+
+
+def _stream(plan: ChunkPlan, bounds: list[tuple[int, int]], files: Sequence[OutputFile], txn: Transaction,
+            previous: dict[str, Path], resolved: Iterator[pl.DataFrame], encoded: dict[int, dict[str, tuple[bytes, int]]],
+            stack: ExitStack) -> list[dict[str, Span]]:
+    """Write ``files`` chunk by chunk: dirty chunks from ``encoded`` or resolved now, clean runs
+    copied. Returns each chunk's spans in these files."""
+    written: list[dict[str, Span]] = []
+    if not files:
+        return [{} for _ in bounds]
+    # Gigabytes that commit renames and nothing reads back soon: past the page cache.
+    out = {f.path: stack.enter_context(txn.open_write(f.path, cached=False)) for f in files}
+    old = {} if all(plan.dirty) else {p: stack.enter_context(UnbufferedReader(previous[p])) for p in out}
+    # The big HQ file and the CSU files at once. Entered last, so left first: on an error its
+    # threads are done before the files they write are closed (and the staged ones removed).
+    writers = stack.enter_context(ThreadPoolExecutor(min(max(3, len(files)), 8)))
+    for f in files:
+        out[f.path].write(f.header())
+    for first, last in _runs(plan.dirty):
+        if first in encoded:
+            written.append({f.path: _put(out[f.path], *encoded[first][f.path]) for f in files})
+        elif plan.dirty[first]:
+            written.append(_fresh(next(resolved), files, out, writers))
+        else:
+            assert plan.previous is not None
+            written += _copied(plan.previous.chunks[first:last], files, out, old, writers)
+    return written
+
+
+def _put(out: BinaryIO, data: bytes, rows: int) -> Span:
+    offset = out.tell()
+    out.write(data)
+    return Span(offset, len(data), rows)
 
 
 def _runs(dirty: list[bool]) -> list[tuple[int, int]]:
