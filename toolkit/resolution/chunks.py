@@ -141,11 +141,9 @@ def write_chunks(index: Index, plan: ChunkPlan, files: Sequence[OutputFile], txn
         encoded = {i: _encoded(next(resolved), files) for i in dirty} if few else {}
         same = _unchanged_outputs(plan, files, encoded, previous)
         written = _stream(plan, bounds, [f for f in files if f.path not in same], txn, previous, resolved, encoded, stack)
-    chunks = []
-    for i, spans in enumerate(written):
-        assert plan.previous is not None or not same
-        kept = {p: plan.previous.chunks[i].spans[p] for p in same} if plan.previous is not None else {}
-        chunks.append(Chunk(plan.firsts[i], plan.hashes[i], {**spans, **kept}))
+    before = plan.previous.chunks if plan.previous is not None else ()  # an unchanged output keeps its spans
+    chunks = [Chunk(plan.firsts[i], plan.hashes[i], {**spans, **{p: before[i].spans[p] for p in same}})
+              for i, spans in enumerate(written)]
     totals = {f.path: sum(c.spans[f.path].rows for c in chunks) for f in files}
     fresh = {f.path: sum(chunks[i].spans[f.path].rows for i in dirty) for f in files}
     return Written(tuple(chunks), totals, fresh, sum(bounds[i][1] - bounds[i][0] for i in dirty))
@@ -170,12 +168,13 @@ def _unchanged_outputs(plan: ChunkPlan, files: Sequence[OutputFile], encoded: di
     same = set()
     for f in files:
         with UnbufferedReader(previous[f.path]) as src:
-            if all(_holds(src, plan.previous.chunks[i].spans[f.path], *parts[f.path]) for i, parts in encoded.items()):
+            if all(_same_bytes(src, plan.previous.chunks[i].spans[f.path], *parts[f.path])
+                   for i, parts in encoded.items()):
                 same.add(f.path)
     return same
 
 
-def _holds(src: UnbufferedReader, span: Span, data: bytes, rows: int) -> bool:
+def _same_bytes(src: UnbufferedReader, span: Span, data: bytes, rows: int) -> bool:
     if (span.length, span.rows) != (len(data), rows):
         return False
     at = 0
