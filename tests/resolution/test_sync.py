@@ -108,23 +108,35 @@ def test_incremental_equals_full_after_an_edit(tmp_path: Path, name: str) -> Non
     assert got.changed >= 1
 
 
+def _staged_outputs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Names of the sync outputs staged (opened for writing in a transaction) from now on."""
+    from toolkit.store import Transaction
+
+    seen: list[str] = []
+    real = Transaction.open_write
+
+    def spy(self: Transaction, rel: str, **kw: bool) -> object:
+        if str(rel) in OUTPUTS:
+            seen.append(str(rel))
+        return real(self, rel, **kw)
+
+    monkeypatch.setattr(Transaction, "open_write", spy)
+    return seen
+
+
 def test_an_incremental_sync_writes_only_the_outputs_its_dirty_chunks_change(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The purpose of an Additional item in OUN00003's set of a master edited: HQ and that channel's
     # CSU file change; the other channels' files and the search file (default images come from
     # Primary) are found unchanged from the re-encoded chunks alone, and never staged.
-    from toolkit.store import Transaction
-
     t = copy(tmp_path)
     sync(t, chunk_size=4)
     before = snapshot(t)
-    staged: list[str] = []
-    real = Transaction.open_write
-    monkeypatch.setattr(Transaction, "open_write", lambda self, rel, **kw: staged.append(str(rel)) or real(self, rel, **kw))
+    staged = _staged_outputs(monkeypatch)
     edit(t, *EDITS["an item's purpose in one channel"])
     got = sync(t, chunk_size=4)
     assert got.plan.mode == "incremental" and 0 < got.plan.recomputed_entities < got.plan.entities
-    assert sorted(p for p in staged if p in OUTPUTS) == ["csu/OUN00003/media_assignments.tsv", HQ]
+    assert sorted(staged) == ["csu/OUN00003/media_assignments.tsv", HQ]
     after = snapshot(t)
     assert [p for p in OUTPUTS if after[p] != before[p]] == [HQ, "csu/OUN00003/media_assignments.tsv"]
     assert (sync(t, chunk_size=4).changed, sync(t, full=True).changed) == (0, 0)  # the state is right
@@ -132,19 +144,15 @@ def test_an_incremental_sync_writes_only_the_outputs_its_dirty_chunks_change(
 
 def test_a_dirty_chunk_that_changes_no_output_stages_none(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # A set added for a locale no channel lists: its master's chunk is recomputed, no row changes.
-    from toolkit.store import Transaction
-
     t = copy(tmp_path)
     sync(t, chunk_size=4)
     before = snapshot(t)
-    staged: list[str] = []
-    real = Transaction.open_write
-    monkeypatch.setattr(Transaction, "open_write", lambda self, rel, **kw: staged.append(str(rel)) or real(self, rel, **kw))
+    staged = _staged_outputs(monkeypatch)
     unlisted = (pl.col("EntityKeyValue") == "93039") & (pl.col("EntityChannel").fill_null("") == "OUN00001")
     edit(t, "cms/assignments.tsv", "assignments", lambda f: pl.concat(
         [f, f.filter(unlisted).with_columns(EntityChannel=pl.lit("OUN00002"), EntityLocale=pl.lit("ja-jp"))]))
     got = sync(t, chunk_size=4)
-    assert (got.plan.mode, got.changed, [p for p in staged if p in OUTPUTS]) == ("incremental", 0, [])
+    assert (got.plan.mode, got.changed, staged) == ("incremental", 0, [])
     assert 0 < got.plan.recomputed_entities < got.plan.entities
     assert {p: v for p, v in snapshot(t).items() if p in OUTPUTS} == {p: v for p, v in before.items() if p in OUTPUTS}
     assert sync(t, chunk_size=4).plan.recomputed_entities == 0  # the state took the new hashes
