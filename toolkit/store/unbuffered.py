@@ -31,8 +31,7 @@ class UnbufferedFile:
     A full buffer is written by a helper thread while the caller fills the other one."""
 
     def __init__(self, path: Path) -> None:
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
-        self._fd = self._open(path, flags)
+        self._fd, self.direct = _open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
         self._bufs = (mmap.mmap(-1, BUFFER), mmap.mmap(-1, BUFFER))  # anonymous memory is page-aligned
         self._buf = self._bufs[0]  # the one being filled
         self._fill = 0
@@ -40,17 +39,6 @@ class UnbufferedFile:
         self._started = False  # a write reached the file system (so O_DIRECT was accepted)
         self._behind = ThreadPoolExecutor(1, thread_name_prefix="omm-write-behind")
         self._pending: Future[None] | None = None
-
-    def _open(self, path: Path, flags: int) -> int:
-        self.direct = bool(_O_DIRECT)
-        if self.direct:
-            try:
-                return os.open(path, flags | _O_DIRECT, 0o666)
-            except OSError as exc:
-                if exc.errno != errno.EINVAL:
-                    raise
-                self.direct = False  # the file system does not do direct I/O
-        return os.open(path, flags, 0o666)
 
     def write(self, data: bytes | bytearray | memoryview) -> int:
         view = memoryview(data).cast("B")
@@ -124,15 +112,7 @@ class UnbufferedReader:
     reading while the caller writes."""
 
     def __init__(self, path: Path) -> None:
-        flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
-        self.direct = bool(_O_DIRECT)
-        try:
-            self._fd = os.open(path, flags | _O_DIRECT) if self.direct else os.open(path, flags)
-        except OSError as exc:
-            if not (self.direct and exc.errno == errno.EINVAL):
-                raise
-            self.direct = False
-            self._fd = os.open(path, flags)
+        self._fd, self.direct = _open(path, os.O_RDONLY)
         self._bufs = (mmap.mmap(-1, BUFFER), mmap.mmap(-1, BUFFER))
         self._ahead = ThreadPoolExecutor(1, thread_name_prefix="omm-read-ahead")
 
@@ -178,6 +158,18 @@ class UnbufferedReader:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _open(path: Path, flags: int) -> tuple[int, bool]:
+    """(descriptor, whether it does direct I/O): with ``O_DIRECT`` where the file system takes it."""
+    flags |= getattr(os, "O_CLOEXEC", 0)
+    if _O_DIRECT:
+        try:
+            return os.open(path, flags | _O_DIRECT, 0o666), True
+        except OSError as exc:
+            if exc.errno != errno.EINVAL:  # EINVAL: the file system does not do direct I/O
+                raise
+    return os.open(path, flags, 0o666), False
 
 
 def _write_all(fd: int, buf: mmap.mmap, length: int) -> None:
