@@ -20,11 +20,12 @@ class DigestingWriter(io.RawIOBase):
     """A staged file being written: its digest and size are taken as the bytes go by, so a large
     output (sync writes gigabytes) is never read back just to be hashed."""
 
-    def __init__(self, fh: BinaryIO | UnbufferedFile, fd: int | None = None) -> None:
+    def __init__(self, fh: BinaryIO | UnbufferedFile, fd: int | None = None, algorithm: str = FAST) -> None:
         super().__init__()
         self._fh = fh
         self._fd = fd  # set for a file written through the page cache: its writeback is started early
-        self._hash = hasher(FAST)
+        self._algorithm = algorithm
+        self._hash = hasher(algorithm)
         self.size = 0
         self._written_back = 0  # bytes whose writeback to disk has been started
 
@@ -50,4 +51,4 @@ class DigestingWriter(io.RawIOBase):
             self._fh.flush()
 
     def digest(self) -> str:
-        return tagged(FAST, self._hash.hexdigest())
+        return tagged(self._algorithm, self._hash.hexdigest())

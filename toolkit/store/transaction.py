@@ -30,7 +30,7 @@ from pathlib import Path, PurePath
 from typing import BinaryIO, Literal
 
 from toolkit.errors import WorkspaceError
-from toolkit.store.digests import CHUNK, FAST, algorithm_of, file_digest, hasher, recorded, same_content, tagged
+from toolkit.store.digests import CHUNK, FAST, algorithm_of, file_digest, recorded, same_content
 from toolkit.store.interrupts import uninterrupted
 from toolkit.store.lock import STATE_DIR, utc_now
 from toolkit.store.paths import check_writable, fsync_dir, tenant_relative
@@ -187,15 +187,12 @@ class Transaction:
                 with staged.open("rb") as fh:
                     os.fsync(fh.fileno())
             return self._record(path, staged, file_digest(staged, algorithm))
-        h, size = hasher(algorithm), 0
         with source.open("rb") as src, staged.open("xb") as out:
-            while chunk := src.read(CHUNK):  # hashed as it is copied: never read twice
-                h.update(chunk)
-                out.write(chunk)
-                size += len(chunk)
+            writer = DigestingWriter(out, algorithm=algorithm)  # hashed as it is copied: never read twice
+            shutil.copyfileobj(src, writer, CHUNK)
             out.flush()
             os.fsync(out.fileno())
-        return self._record(path, staged, (tagged(algorithm, h.hexdigest()), size))
+        return self._record(path, staged, (writer.digest(), writer.size))
 
     def know(self, rel: str | PurePath, digest: str, size: int) -> None:
         """Tell the transaction that ``rel`` holds exactly these bytes now (the caller checked, under
