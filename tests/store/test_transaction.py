@@ -159,8 +159,8 @@ def test_holds_answers_from_what_it_was_told_else_hashes_once(root: Path, monkey
     from toolkit.store import digests as digest_module
 
     calls: list[str] = []
-    real = transaction.file_digest
-    monkeypatch.setattr(transaction, "file_digest", lambda p, a=digest_module.FAST: calls.append(p.name) or real(p, a))
+    real = digest_module.file_digest
+    monkeypatch.setattr(digest_module, "file_digest", lambda p, a=digest_module.FAST: calls.append(p.name) or real(p, a))
     new = b"old media\n"
     digest = "xxh3-128:" + xxhash.xxh3_128_hexdigest(new)
     txn = Transaction(root)
@@ -303,7 +303,6 @@ def test_recover_refuses_a_journal_it_cannot_trust(root: Path, body: str) -> Non
 
 
 def test_ctrl_c_after_the_commit_point_finishes_the_commit(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from toolkit.store import transaction
 
     real = transaction._crash_point
     calls = {"n": 0}

@@ -68,12 +68,18 @@ def file_digest(path: Path, algorithm: str = FAST) -> tuple[str, int]:
     return tagged(algorithm, h.hexdigest()), size
 
 
-def same_content(path: Path, digest: str, size: int) -> bool:
-    """Whether ``path`` is a file holding exactly these bytes (size first: it is free)."""
+def sized_digest(path: Path, algorithm: str, size: int) -> tuple[str, int] | None:
+    """(digest, size) of ``path`` when it is a file of ``size`` bytes, else None — told apart by
+    size first, which is free; only a file of the right size is read."""
     try:
         if not path.is_file() or path.stat().st_size != size:
-            return False
+            return None
     except OSError:
-        return False
+        return None
+    return file_digest(path, algorithm)
+
+
+def same_content(path: Path, digest: str, size: int) -> bool:
+    """Whether ``path`` is a file holding exactly these bytes."""
     algorithm = algorithm_of(digest)
-    return algorithm in ALGORITHMS and file_digest(path, algorithm)[0] == digest
+    return algorithm in ALGORITHMS and sized_digest(path, algorithm, size) == (digest, size)

@@ -30,7 +30,7 @@ from pathlib import Path, PurePath
 from typing import BinaryIO, Literal
 
 from toolkit.errors import WorkspaceError
-from toolkit.store.digests import CHUNK, FAST, algorithm_of, file_digest, recorded, same_content
+from toolkit.store.digests import CHUNK, FAST, algorithm_of, file_digest, recorded, same_content, sized_digest
 from toolkit.store.interrupts import uninterrupted
 from toolkit.store.lock import STATE_DIR, utc_now
 from toolkit.store.paths import check_writable, fsync_dir, tenant_relative
@@ -338,12 +338,11 @@ class Transaction:
         if known is not None and target.is_file() and algorithm_of(known[0]) == algorithm_of(digest):
             return known == (digest, size)  # (digests of two algorithms cannot be compared: hash)
         try:
-            if not target.is_file() or target.stat().st_size != size:
-                return False  # told apart without reading it
-            found = file_digest(target, algorithm_of(digest))
+            found = sized_digest(target, algorithm_of(digest), size)
         except (OSError, ValueError):  # gone meanwhile, or a digest this version cannot compute
             return False
-        self._known[path] = found
+        if found is not None:
+            self._known[path] = found
         return found == (digest, size)
 
 
