@@ -10,14 +10,16 @@ which names every failure.
 from __future__ import annotations
 
 import mmap
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TypeVar
 
 import polars as pl
 
+from schemas.rules import Aggregate, row_hash
 from toolkit.errors import InputError
 from toolkit.kinds import Kind, detect_kind, get_kind
-from toolkit.tokens import absent_value, canonical_probe
+from toolkit.tokens import absent_value, canonical_row
 from toolkit.tsv import Manifest
 from toolkit.tsv.decode import looks_utf16_without_bom
 from toolkit.tsv.parse import bytes_add_up, count_byte, has_quoted_fields, mapped, read_header
@@ -26,44 +28,79 @@ FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
 
 
 def _column_checks(kind: Kind, skip: frozenset[str], canonical: bool) -> list[pl.Expr]:
-    """Per column: a value where one is required, and the format check; with ``canonical`` the
-    value must also already be spelled canonically (the file is not rewritten on this path)."""
+    """Per column and row: a value where one is required, and the format check; with ``canonical``
+    the value must also already be spelled canonically (the file is not rewritten on this path)."""
     checks: list[pl.Expr] = []
     for col in kind.columns:
         s = pl.col(col.name)
         if not col.nullable:
-            checks.append(s.is_not_null().all())
+            checks.append(s.is_not_null())
         if col.name in skip:
             continue  # the canonical-token probe already ran exactly this check
-        probe = canonical_probe(col) if canonical and col.token else None
+        # EntityType's own check below proves it canonical, so rules may compare it exactly.
+        probe = canonical_row(col, types_canonical=True) if canonical and col.token else None
         if probe is not None:
             checks.append(probe)
         elif col.allowed:
-            checks.append((s.is_null() | s.is_in(list(col.allowed))).all())
+            checks.append(s.is_null() | s.is_in(list(col.allowed)))
         elif col.pattern:
-            checks.append((s.is_null() | s.str.contains(col.pattern)).all())
+            checks.append(s.is_null() | s.str.contains(col.pattern))
     return checks
 
 
+class _Narrow:
+    """The per-row inputs of aggregates, as named columns of one select; an input asked for twice
+    (say, the set id two rules group by) is one column."""
+
+    def __init__(self) -> None:
+        self.columns: dict[str, pl.Expr] = {}
+
+    def verdict(self, aggregate: Aggregate) -> pl.Expr:
+        names = [self._name(e) for e in aggregate.inputs]
+        return aggregate.verdict(*(pl.col(n) for n in names))
+
+    def _name(self, expr: pl.Expr) -> str:
+        for name, known in self.columns.items():
+            if known.meta.eq(expr):
+                return name
+        name = f"_in{len(self.columns)}"
+        self.columns[name] = expr
+        return name
+
+
 def check_queries(kind: Kind, lf: pl.LazyFrame, *, skip: frozenset[str] = frozenset(),
-                  canonical: bool = False, extra: tuple[pl.Expr, ...] = ()) -> list[pl.LazyFrame]:
+                  canonical: bool = False, extra: Mapping[str, Aggregate] | None = None) -> list[pl.LazyFrame]:
     """Queries whose first cell is true exactly when every check of ``kind`` passes on ``lf``
-    (a frame prepared as validation prepares it). ``extra`` expressions ride along in the first."""
+    (a frame prepared as validation prepares it). ``extra`` aggregates ride along in the first.
+
+    The first query is two selects: every per-row check and the inputs of every aggregate (a few
+    hashes) as narrow columns, then one row of verdicts. Aggregates such as distinct counts do
+    not stream, and the rows they wait for are then these narrow columns, not the file's text.
+    """
     row_checks = _column_checks(kind, skip, canonical)
+    aggregates: list[Aggregate] = []
     groups: dict[str, tuple[pl.Expr, pl.Expr | None, list[pl.Expr]]] = {}
     for rule in kind.rules.values():
-        g = rule.test.grouped
-        if g is None:
-            row_checks.append(rule.test.holds if rule.test.holds is not None else rule.expr.all())
-            continue
-        groups.setdefault(f"{g.by}|{g.where}", (g.by, g.where, []))[2].append(g.agg)
+        t = rule.test
+        if t.grouped is not None:
+            groups.setdefault(f"{t.grouped.by}|{t.grouped.where}", (t.grouped.by, t.grouped.where, []))[2].append(
+                t.grouped.agg)
+        elif t.holds is not None:
+            aggregates.append(t.holds)
+        else:
+            row_checks.append(t.expr)
     if kind.unique:
-        row_checks.append(pl.struct(list(kind.unique)).hash().n_unique() == pl.len())
-    ok = pl.all_horizontal([e.alias(f"c{i}") for i, e in enumerate(row_checks)]).alias("ok")
-    queries = [lf.select(ok, *extra)]
+        aggregates.append(Aggregate((row_hash(list(kind.unique)),), lambda h: h.n_unique() == pl.len()))
+    narrow = _Narrow()
+    verdicts = [pl.col("_rows").all()] + [narrow.verdict(a) for a in aggregates]
+    named = [narrow.verdict(a).alias(name) for name, a in (extra or {}).items()]
+    rows = pl.all_horizontal(row_checks) if row_checks else pl.lit(True)
+    first = lf.select(rows.alias("_rows"), **narrow.columns)
+    queries = [first.select(pl.all_horizontal([v.alias(f"c{i}") for i, v in enumerate(verdicts)]).alias("ok"),
+                            *named)]
     for by, where, aggs in groups.values():
-        rows = lf.filter(where) if where is not None else lf
-        agg = rows.group_by(by.alias("_group")).agg(pl.all_horizontal([a.alias(f"a{i}") for i, a in enumerate(aggs)]))
+        sel = lf.filter(where) if where is not None else lf
+        agg = sel.group_by(by.alias("_group")).agg(pl.all_horizontal([a.alias(f"a{i}") for i, a in enumerate(aggs)]))
         queries.append(agg.select(pl.all().exclude("_group").all().alias("ok")))
     return queries
 
@@ -105,8 +142,10 @@ def screen_file(path: str | Path, kind: str | None = None) -> bool:
                 return False
             header = read_header(mm, str(p))  # raises on an empty or duplicated column name
             k = get_kind(kind or detect_kind(header, p))
-            cells = pl.sum_horizontal(pl.col(header).str.len_bytes().cast(pl.Int64).sum()).alias("cells")
-            extra = (pl.len().alias("rows"), pl.col(header[-1]).null_count().alias("gaps"), cells)
+            extra = {"rows": Aggregate((), pl.len),
+                     "gaps": Aggregate((pl.col(header[-1]).is_null(),), pl.Expr.sum),
+                     "cells": Aggregate((pl.sum_horizontal(pl.col(header).str.len_bytes().cast(pl.Int64)),),
+                                        pl.Expr.sum)}
             results = pl.collect_all(check_queries(k, _scan(p, k, header), canonical=True, extra=extra),
                                      engine="streaming")
             first = results[0].row(0, named=True)

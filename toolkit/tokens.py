@@ -13,7 +13,7 @@ from collections.abc import Collection
 
 import polars as pl
 
-from schemas.patterns import DIMENSIONS, NEUTRAL, TIMESTAMP_CANONICAL
+from schemas.patterns import DIMENSIONS, NEUTRAL, NON_NEGATIVE, TIMESTAMP_CANONICAL
 from toolkit.kinds import Column, Kind
 
 _TRUE = ("true", "yes", "y", "1")
@@ -133,32 +133,46 @@ def canonical_expr(col: Column, frame_columns: set[str]) -> pl.Expr | None:
 
 
 _CANONICAL_INTEGER = r"^-?(0|[1-9][0-9]*)$"
+_CANONICAL_NON_NEGATIVE = r"^(0|[1-9][0-9]*)$"
 
 
 def canonical_probe(col: Column) -> pl.Expr | None:
     """True when every value of ``col`` is already canonical *and* passes the column's schema
     check, so both the rewrite and that check can be skipped."""
+    row = canonical_row(col)
+    return None if row is None else row.all()
+
+
+def canonical_row(col: Column, *, types_canonical: bool = False) -> pl.Expr | None:
+    """Per row: the value is already canonical *and* passes the column's schema check.
+
+    ``types_canonical``: EntityType is proven canonical alongside (as screening does), so a
+    matrix row is told by one comparison instead of a case-insensitive search of every row.
+    """
     s = pl.col(col.name)
     match col.token:
         case "enum":
-            return (s.is_null() | s.is_in(list(col.enum))).all()
+            return s.is_null() | s.is_in(list(col.enum))
         case "boolean":
-            return (s.is_null() | s.is_in(["true", "false"])).all()
+            return s.is_null() | s.is_in(["true", "false"])
         case "timestamp":
-            return (s.is_null() | s.str.contains(TIMESTAMP_CANONICAL)).all()
+            return s.is_null() | s.str.contains(TIMESTAMP_CANONICAL)
+        case "integer" if col.pattern == NON_NEGATIVE:
+            return s.is_null() | s.str.contains(_CANONICAL_NON_NEGATIVE)  # both patterns in one search
         case "integer" if col.pattern:
-            return (s.is_null() | (s.str.contains(_CANONICAL_INTEGER) & s.str.contains(col.pattern))).all()
+            return s.is_null() | (s.str.contains(_CANONICAL_INTEGER) & s.str.contains(col.pattern))
         case "entity_key_value" if col.pattern:
-            # Any spelling of the matrix type (it may not be canonical yet); the order of the
+            # Any spelling of the matrix type unless proven canonical; the order of the
             # dimensions is then checked on those rows only, not on every value.
-            matrix = pl.col("EntityType").str.contains("(?i)dimensionmatrix$")
+            matrix = (pl.col("EntityType") == "Product|DimensionMatrix" if types_canonical
+                      else pl.col("EntityType").str.contains("(?i)dimensionmatrix$"))
             ordered = pl.when(matrix).then(s).str.contains(_CANONICAL_MATRIX).fill_null(True)
-            return (s.is_null() | s.str.contains(col.pattern)).all() & ordered.all()
+            return (s.is_null() | s.str.contains(col.pattern)) & ordered
         # These schema patterns admit only the canonical spelling.
         case "locale_neutral" if col.pattern:  # an empty cell still has to become system_neutral
-            return (s.is_not_null() & s.str.contains(col.pattern)).all()
+            return s.is_not_null() & s.str.contains(col.pattern)
         case "channel" | "locale" | "uuid" | "lower" if col.pattern:
-            return (s.is_null() | s.str.contains(col.pattern)).all()
+            return s.is_null() | s.str.contains(col.pattern)
         case _:
             return None
 
