@@ -1,8 +1,8 @@
 """Cross-column rules as plain Polars expressions, free of Pandera.
 
 A kind's rules live in its schema module and run there as ``@dataframe_check``s; the same
-expressions let omm screen a file in a few streaming queries (``toolkit.screening``) without
-loading Pandera at all.
+expressions let omm screen a file in a few streaming queries (``toolkit.screening``). Code that
+builds or reads rules (screening, tests) needs nothing from Pandera, so this module imports none.
 """
 
 from __future__ import annotations
