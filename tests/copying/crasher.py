@@ -19,10 +19,10 @@ TXN_ENV = "OMM_TEST_CRASH_TXN"
 def main(argv: list[str]) -> None:
     from toolkit.cli.app import main as omm_main
     from toolkit.copying import apply
-    from toolkit.store import transaction
+    from toolkit.store import journal
 
     wanted, seen = int(os.environ.get(TXN_ENV, "1")), 0
-    real_crash, real_stage = transaction._crash_point, apply.stage
+    real_crash, real_stage = journal._crash_point, apply.stage
 
     def crash_point(step: str) -> None:
         nonlocal seen
@@ -35,7 +35,7 @@ def main(argv: list[str]) -> None:
         print("working", flush=True)
         return real_stage(*args, **kwargs)
 
-    transaction._crash_point = crash_point
+    journal._crash_point = crash_point
     apply.stage = stage  # type: ignore[assignment]
     omm_main(argv)
 

@@ -79,11 +79,11 @@ def main(argv: list[str]) -> None:
     import os
 
     from toolkit.cli.app import main as omm_main
-    from toolkit.store import transaction
+    from toolkit.store import journal
 
     wanted = int(os.environ.get(TXN_ENV, "1"))
     seen = 0
-    real = transaction._crash_point
+    real = journal._crash_point
 
     def crash_point(step: str) -> None:
         nonlocal seen
@@ -92,7 +92,7 @@ def main(argv: list[str]) -> None:
         if seen == wanted:
             real(step)
 
-    transaction._crash_point = crash_point
+    journal._crash_point = crash_point
     omm_main(argv)
 
 

@@ -12,8 +12,8 @@ import pytest
 import xxhash
 
 from toolkit.errors import InputError, UnsafePathError, WorkspaceError
-from toolkit.store import Change, Recovery, Transaction, recover, staged, tenant_writer, transaction
-from toolkit.store.transaction import JOURNAL, TXN_DIR
+from toolkit.store import Change, Recovery, Transaction, journal, recover, staged, tenant_writer
+from toolkit.store.journal import JOURNAL, TXN_DIR
 from toolkit.workspace import Tenant
 
 
@@ -227,7 +227,7 @@ def _committed_but_not_applied(root: Path) -> Transaction:
     txn = Transaction(root, command="test")
     txn.write_bytes("cms/media.tsv", b"new media\n")
     txn.delete("settings.tsv")
-    txn._publish_journal(list(txn.operations))
+    journal.publish(txn.dir, txn.id, txn.command, list(txn.operations))
     return txn
 
 
@@ -304,7 +304,7 @@ def test_recover_refuses_a_journal_it_cannot_trust(root: Path, body: str) -> Non
 
 def test_ctrl_c_after_the_commit_point_finishes_the_commit(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
-    real = transaction._crash_point
+    real = journal._crash_point
     calls = {"n": 0}
 
     def interrupt_once(step: str) -> None:
@@ -313,7 +313,7 @@ def test_ctrl_c_after_the_commit_point_finishes_the_commit(root: Path, monkeypat
             raise KeyboardInterrupt
         real(step)
 
-    monkeypatch.setattr(transaction, "_crash_point", interrupt_once)
+    monkeypatch.setattr(journal, "_crash_point", interrupt_once)
     txn = Transaction(root)
     txn.write_bytes("cms/media.tsv", b"new\n")
     txn.write_bytes("settings.tsv", b"new settings\n")

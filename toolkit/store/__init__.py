@@ -16,18 +16,10 @@ Every command that changes a tenant does so through :func:`tenant_writer`::
 docs/safety.md describes the lock, the journal, the commit point and recovery.
 """
 
+from toolkit.store.journal import CRASH_ENV, CRASH_STEPS, Operation, Recovery, recover
 from toolkit.store.lock import LockHolder, read_holder, tenant_lock
 from toolkit.store.paths import tenant_relative
-from toolkit.store.transaction import (
-    CRASH_ENV,
-    CRASH_STEPS,
-    Change,
-    CommitResult,
-    Operation,
-    Recovery,
-    Transaction,
-    recover,
-)
+from toolkit.store.transaction import Change, CommitResult, Transaction
 from toolkit.store.writer import settle, tenant_writer
 
 __all__ = ["CRASH_ENV", "CRASH_STEPS", "Change", "CommitResult", "LockHolder", "Operation", "Recovery",

@@ -1,24 +1,15 @@
-"""All-or-nothing changes across every file a job touches (SPEC §7): a write-ahead journal.
+"""All-or-nothing changes across every file a job touches (SPEC §7).
 
 A :class:`Transaction` stages the new content of each file under ``.omm/txn/<id>/`` inside the
 tenant (fsynced), and records deletions. ``commit()`` writes the journal — the list of operations
-with the digest of each staged file (``toolkit.store.digests``) — to ``journal.json.tmp``, fsyncs it and renames it to
-``journal.json``: **that rename is the commit point**. Then each operation is applied
-(``os.replace`` of the staged file over the target, or an unlink), the touched directories are
-fsynced, and the journal and staging directory are removed.
-
-:func:`recover`, run by every writer right after it takes the tenant lock, finishes what a killed
-writer left: a staging directory with a committed journal is rolled forward (every operation is
-idempotent: a target that already has the staged digest is done); one without is deleted,
-which rolls back, since nothing outside ``.omm/`` was touched before the commit point.
-
-``OMM_CRASH_AFTER=<step>`` makes the process ``os._exit(137)`` at a named step, so tests can
-stop a commit at every instant that matters (see :data:`CRASH_STEPS`).
+with the digest of each staged file (``toolkit.store.digests``) — whose rename into place is the
+commit point, then applies the operations (``os.replace`` of each staged file over its target, or
+an unlink), fsyncs the touched directories and removes the journal and the staging directory.
+The journal, applying it and recovering from a killed writer live in ``toolkit.store.journal``.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import shutil
@@ -30,43 +21,14 @@ from pathlib import Path, PurePath
 from typing import BinaryIO, Literal
 
 from toolkit.errors import WorkspaceError
-from toolkit.store.digests import CHUNK, FAST, algorithm_of, file_digest, recorded, same_content, sized_digest
+from toolkit.store import journal
+from toolkit.store.digests import CHUNK, FAST, algorithm_of, file_digest, sized_digest
 from toolkit.store.interrupts import uninterrupted
-from toolkit.store.lock import STATE_DIR, utc_now
+from toolkit.store.journal import JOURNAL, TXN_DIR, Operation, Recovery
+from toolkit.store.lock import STATE_DIR
 from toolkit.store.paths import check_writable, fsync_dir, tenant_relative
 from toolkit.store.staged import DigestingWriter
 from toolkit.store.unbuffered import UnbufferedFile
-
-TXN_DIR = "txn"
-JOURNAL = "journal.json"
-JOURNAL_FORMAT = "omm-journal/2"
-READABLE_JOURNALS = ("omm-journal/1", JOURNAL_FORMAT)  # /1 recorded bare SHA-256 hex as "sha256"
-CRASH_ENV = "OMM_CRASH_AFTER"
-# Where OMM_CRASH_AFTER can stop a commit: after staging, after writing the journal (before the
-# commit point), right after the commit point, after applying operation N ("applied:N"), after all
-# operations, after removing the journal (before removing the staging directory).
-CRASH_STEPS = ("staged", "journal-written", "committed", "applied:N", "applied", "journal-removed")
-
-
-def _crash_point(step: str) -> None:
-    # A test seam: a real process exit at a named instant, with no cleanup (like kill -9).
-    if os.environ.get(CRASH_ENV) == step:
-        os._exit(137)
-
-
-@dataclass(frozen=True)
-class Operation:
-    """One recorded change: write a staged file to ``path``, or delete ``path``."""
-
-    action: Literal["write", "delete"]
-    path: str  # relative to the tenant root, POSIX separators
-    digest: str | None = None  # "<algorithm>:<hex>" (toolkit.store.digests)
-    size: int | None = None
-    staged: str | None = None  # the staged file's name inside the transaction directory
-
-    def to_dict(self) -> dict[str, object]:
-        return {"action": self.action, "path": self.path, "digest": self.digest, "size": self.size,
-                "staged": self.staged}
 
 
 @dataclass(frozen=True)
@@ -92,17 +54,6 @@ class CommitResult:
 
     def to_dict(self) -> dict[str, object]:
         return {"txn": self.txn, "changes": [c.to_dict() for c in self.changes]}
-
-
-@dataclass(frozen=True)
-class Recovery:
-    """What :func:`recover` found: transactions rolled forward (committed) and back (not committed)."""
-
-    rolled_forward: tuple[str, ...] = ()
-    rolled_back: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, object]:
-        return {"rolled_forward": list(self.rolled_forward), "rolled_back": list(self.rolled_back)}
 
 
 def _new_id() -> str:
@@ -234,20 +185,20 @@ class Transaction:
             self.result = CommitResult(self.id, ())
             return self.result
         try:
-            self._publish_journal(ops)
+            journal.publish(self.dir, self.id, self.command, ops)
         except BaseException:
             self.discard()  # before the commit point: nothing outside .omm/ was touched
             raise
-        _crash_point("committed")
+        journal._crash_point("committed")  # looked up on the module: tests patch it there
         self._state = "committed"
         self.result = CommitResult(self.id, changes)
         try:
-            _apply(self.root, self.dir, ops, verify=False)
+            journal.apply(self.root, self.dir, ops, verify=False)
         except KeyboardInterrupt:
             # Past the commit point the change has happened: finish it (idempotent) before honouring
             # Ctrl-C, so no reader sees a half-applied tenant; txn.result says it was committed.
             def finish() -> None:
-                _apply(self.root, self.dir, ops, verify=False)
+                journal.apply(self.root, self.dir, ops, verify=False)
 
             try:
                 uninterrupted(finish)
@@ -271,20 +222,6 @@ class Transaction:
         shutil.rmtree(self.dir, ignore_errors=True)
 
     # -- internals ---------------------------------------------------------------------------
-
-    def _publish_journal(self, ops: list[Operation]) -> None:
-        fsync_dir(self.dir)  # the staged files' names are durable before the journal names them
-        _crash_point("staged")
-        body = {"format": JOURNAL_FORMAT, "txn": self.id, "command": self.command, "created": utc_now(),
-                "operations": [op.to_dict() for op in ops]}
-        tmp = self.dir / (JOURNAL + ".tmp")
-        with tmp.open("w", encoding="utf-8") as fh:
-            json.dump(body, fh, indent=1)
-            fh.flush()
-            os.fsync(fh.fileno())
-        _crash_point("journal-written")
-        os.replace(tmp, self.dir / JOURNAL)  # the commit point
-        fsync_dir(self.dir)
 
     def _rel(self, rel: str | PurePath) -> str:
         path = tenant_relative(self.root, rel)
@@ -344,100 +281,3 @@ class Transaction:
         if found is not None:
             self._known[path] = found
         return found == (digest, size)
-
-
-def _make_parents(root: Path, directory: Path, touched: set[Path]) -> None:
-    # Create missing parents one by one, remembering whose entries must be fsynced.
-    missing = []
-    while directory != root and not directory.is_dir():
-        missing.append(directory)
-        directory = directory.parent
-    for d in reversed(missing):
-        d.mkdir(exist_ok=True)
-        touched.add(d.parent)
-
-
-def _apply_write(root: Path, txn_dir: Path, op: Operation, verify: bool, touched: set[Path]) -> None:
-    target = root / op.path
-    staged = txn_dir / (op.staged or "")
-    if op.staged and staged.is_file():
-        if verify and file_digest(staged, algorithm_of(op.digest or ""))[0] != op.digest:
-            raise WorkspaceError(f"cannot complete the interrupted change {txn_dir.name} to {root.name}: "
-                                 f"the staged copy of {op.path} is damaged",
-                                 f"restore {op.path} from a backup, then remove {txn_dir}")
-        _make_parents(root, target.parent, touched)
-        if target.is_file():
-            os.chmod(staged, target.stat().st_mode & 0o7777)  # a replaced file keeps its permissions
-        os.replace(staged, target)
-    elif not same_content(target, op.digest or "", op.size or 0):
-        raise WorkspaceError(f"cannot complete the interrupted change {txn_dir.name} to {root.name}: "
-                             f"{op.path} is neither its old nor its new content",
-                             f"restore {op.path} from a backup, then remove {txn_dir}")
-
-
-def _apply(root: Path, txn_dir: Path, ops: list[Operation], *, verify: bool) -> None:
-    """Apply committed operations; idempotent, so recovery may run it again after a crash."""
-    touched: set[Path] = set()
-    for n, op in enumerate(ops, 1):
-        if op.action == "delete":
-            (root / op.path).unlink(missing_ok=True)
-        else:
-            _apply_write(root, txn_dir, op, verify, touched)
-        touched.add((root / op.path).parent)
-        _crash_point(f"applied:{n}")
-    for d in sorted(touched):
-        fsync_dir(d)
-    _crash_point("applied")
-    (txn_dir / JOURNAL).unlink(missing_ok=True)
-    fsync_dir(txn_dir)
-    _crash_point("journal-removed")
-    shutil.rmtree(txn_dir, ignore_errors=True)
-
-
-def _read_journal(root: Path, path: Path) -> list[Operation]:
-    try:
-        body = json.loads(path.read_text(encoding="utf-8"))
-        if body.get("format") not in READABLE_JOURNALS:
-            raise ValueError(f"unknown journal format {body.get('format')!r}")
-        ops = [Operation(o["action"], o["path"], _digest_of(o), o.get("size"), o.get("staged"))
-               for o in body["operations"]]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise WorkspaceError(f"cannot read the journal {path} of an interrupted change to {root.name}: {exc}",
-                             "restore the tenant from a backup, or remove the journal to drop the change") from exc
-    for op in ops:  # a journal is data on disk: it must not be able to write outside the tenant either
-        if op.action not in ("write", "delete") or tenant_relative(root, op.path) != op.path:
-            raise WorkspaceError(f"the journal {path} names an invalid operation on {op.path!r}",
-                                 "restore the tenant from a backup, or remove the journal to drop the change")
-    return ops
-
-
-def recover(root: Path) -> Recovery:
-    """Finish or undo whatever a killed writer left in the tenant at ``root``.
-
-    Call it holding the tenant lock (never while another writer may be staging). Cheap when nothing
-    is pending: one directory listing.
-    """
-    area = root / STATE_DIR / TXN_DIR
-    try:
-        entries = sorted(area.iterdir())
-    except FileNotFoundError:
-        return Recovery()
-    forward: list[str] = []
-    back: list[str] = []
-    for entry in entries:
-        if entry.is_dir() and (entry / JOURNAL).is_file():
-            _apply(root, entry, _read_journal(root, entry / JOURNAL), verify=True)
-            forward.append(entry.name)
-        else:
-            # Not committed: staged files only, nothing outside .omm/ was touched. Drop it.
-            if entry.is_dir() and not entry.is_symlink():
-                shutil.rmtree(entry, ignore_errors=True)
-            else:
-                entry.unlink(missing_ok=True)
-            back.append(entry.name)
-    return Recovery(tuple(forward), tuple(back))
-
-
-def _digest_of(op: dict[str, object]) -> str | None:
-    found = op.get("digest", op.get("sha256"))
-    return recorded(str(found)) if found is not None else None

@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from toolkit.store.journal import JOURNAL, TXN_DIR, recover
 from toolkit.store.lock import STATE_DIR, tenant_lock, try_lock
-from toolkit.store.transaction import JOURNAL, TXN_DIR, Transaction, recover
+from toolkit.store.transaction import Transaction
 from toolkit.workspace import Tenant
 
 
