@@ -22,7 +22,7 @@ from toolkit.kinds import Kind, detect_kind, get_kind
 from toolkit.tokens import absent_value, canonical_row
 from toolkit.tsv import Manifest
 from toolkit.tsv.decode import looks_utf16_without_bom
-from toolkit.tsv.parse import bytes_add_up, count_byte, has_quoted_fields, mapped, read_header
+from toolkit.tsv.parse import Layout, count_byte_in_file, has_quoted_fields, mapped, read_header
 
 FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
 
@@ -141,21 +141,23 @@ def screen_file(path: str | Path, kind: str | None = None) -> bool:
             if not _plain_utf8(mm) or has_quoted_fields(mm):
                 return False
             header = read_header(mm, str(p))  # raises on an empty or duplicated column name
-            k = get_kind(kind or detect_kind(header, p))
-            extra = {"rows": Aggregate((), pl.len),
-                     "gaps": Aggregate((pl.col(header[-1]).is_null(),), pl.Expr.sum),
-                     "cells": Aggregate((pl.sum_horizontal(pl.col(header).str.len_bytes().cast(pl.Int64)),),
-                                        pl.Expr.sum)}
-            results = pl.collect_all(check_queries(k, _scan(p, k, header), canonical=True, extra=extra),
-                                     engine="streaming")
-            first = results[0].row(0, named=True)
-            short_rows = first["gaps"] > 0 and not _every_row_full(mm, len(header), first["rows"], first["cells"])
+            layout, carriage = Layout.of(mm), mm.find(b"\r") >= 0
+        # Unmapped before the scan maps the file again: both would count as resident at once.
+        k = get_kind(kind or detect_kind(header, p))
+        extra = {"rows": Aggregate((), pl.len),
+                 "gaps": Aggregate((pl.col(header[-1]).is_null(),), pl.Expr.sum),
+                 "cells": Aggregate((pl.sum_horizontal(pl.col(header).str.len_bytes().cast(pl.Int64)),),
+                                    pl.Expr.sum)}
+        results = pl.collect_all(check_queries(k, _scan(p, k, header), canonical=True, extra=extra),
+                                 engine="streaming")
+        first = results[0].row(0, named=True)
+        short_rows = first["gaps"] > 0 and not _every_row_full(p, layout, carriage, len(header), first)
     except (OSError, ValueError, InputError, pl.exceptions.PolarsError):
         return False  # unreadable, empty, ragged, bad UTF-8, unknown kind: the full path reports it
     return not short_rows and all(bool(df.item(0, "ok")) for df in results)
 
 
-def _every_row_full(mm: mmap.mmap, width: int, rows: int, cells: int) -> bool:
+def _every_row_full(path: Path, layout: Layout, carriage: bool, width: int, counts: dict[str, int]) -> bool:
     """Whether no row was short: Polars pads one with nulls, like empty trailing cells.
 
     The scan refuses a row with too many fields, so the file's bytes add up to header + cells +
@@ -163,6 +165,6 @@ def _every_row_full(mm: mmap.mmap, width: int, rows: int, cells: int) -> bool:
     (:func:`toolkit.tsv.parse.bytes_add_up`). Carriage returns, which the scan drops before a newline,
     would spoil that sum: with any, the tabs are counted instead.
     """
-    if mm.find(b"\r") < 0:
-        return bytes_add_up(mm, cells, rows, width)
-    return count_byte(mm, b"\t") == (width - 1) * (rows + 1)
+    if not carriage:
+        return layout.adds_up(counts["cells"], counts["rows"], width)
+    return count_byte_in_file(str(path), b"\t") == (width - 1) * (counts["rows"] + 1)

@@ -110,8 +110,24 @@ def bytes_add_up(data: Buffer, cells: int, rows: int, width: int) -> bool:
     """The accounting of :func:`_bytes_add_up`, for a caller that summed the cell bytes itself
     (e.g. in a streaming query): header + cells + rows × width, less one without a final newline.
     Only sound when ``data`` has no carriage return and the read refused rows too long."""
-    header = data.find(b"\n") + 1
-    return header > 0 and len(data) == header + cells + rows * width - (data[-1:] != b"\n")
+    return Layout.of(data).adds_up(cells, rows, width)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What the byte accounting needs of a file, taken while it is mapped, so that the mapping can
+    go before a long query reads the file again (two mappings count it twice as resident)."""
+
+    size: int
+    header_bytes: int  # through the header's newline; 0 when there is no newline at all
+    final_newline: bool
+
+    @classmethod
+    def of(cls, data: Buffer) -> Layout:
+        return cls(len(data), data.find(b"\n") + 1, data[-1:] == b"\n")
+
+    def adds_up(self, cells: int, rows: int, width: int) -> bool:
+        return self.header_bytes > 0 and self.size == self.header_bytes + cells + rows * width - (not self.final_newline)
 
 
 def _fast(data: Buffer, header: tuple[str, ...], quoted: bool, carriage: bool, source: str | None) -> Parsed | None:
