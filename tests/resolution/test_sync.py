@@ -108,20 +108,27 @@ def test_incremental_equals_full_after_an_edit(tmp_path: Path, name: str) -> Non
     assert got.changed >= 1
 
 
+def _calls(monkeypatch: pytest.MonkeyPatch, owner: object, attr: str,
+           name_of: Callable[..., str | None]) -> list[str]:
+    """From now on, the names ``name_of`` gives the calls to ``owner.attr`` (None: not recorded)."""
+    seen: list[str] = []
+    real = getattr(owner, attr)
+
+    def spy(*args: object, **kwargs: object) -> object:
+        if (name := name_of(*args)) is not None:
+            seen.append(name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, attr, spy)
+    return seen
+
+
 def _staged_outputs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Names of the sync outputs staged (opened for writing in a transaction) from now on."""
     from toolkit.store import Transaction
 
-    seen: list[str] = []
-    real = Transaction.open_write
-
-    def spy(self: Transaction, rel: str, **kw: bool) -> object:
-        if str(rel) in OUTPUTS:
-            seen.append(str(rel))
-        return real(self, rel, **kw)
-
-    monkeypatch.setattr(Transaction, "open_write", spy)
-    return seen
+    return _calls(monkeypatch, Transaction, "open_write",
+                  lambda _txn, rel, *_: str(rel) if str(rel) in OUTPUTS else None)
 
 
 def test_an_incremental_sync_writes_only_the_outputs_its_dirty_chunks_change(
@@ -176,16 +183,9 @@ def test_new_channels_or_edited_outputs_mean_a_full_sync(tmp_path: Path) -> None
 
 def _hashed_outputs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Names of the sync outputs hashed from disk from now on (by file_digest)."""
-    seen: list[str] = []
-    real = digests.file_digest
-
-    def spy(path: Path, algorithm: str = digests.FAST) -> tuple[str, int]:
-        if path.name in ("media_assignments.tsv", "default_images.tsv"):
-            seen.append(path.relative_to(path.parents[1]).as_posix())
-        return real(path, algorithm)
-
-    monkeypatch.setattr(digests, "file_digest", spy)
-    return seen
+    return _calls(monkeypatch, digests, "file_digest", lambda path, *_: (
+        path.relative_to(path.parents[1]).as_posix() if path.name in ("media_assignments.tsv", "default_images.tsv")
+        else None))
 
 
 def test_an_incremental_sync_hashes_no_output_whose_size_and_time_are_as_recorded(
