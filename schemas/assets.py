@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pandera.polars as pa
-import polars as pl
 from pandera.typing.polars import Series
 
 from schemas import fields as f
+from schemas.rules.assets import KEY, RULES
 
 MEDIA_TYPES = ("Image", "Video", "File")
 IF_EXISTS = ("UseExisting", "Overwrite", "TakeLatest", "KeepBoth")
@@ -14,30 +14,6 @@ ACTIONS = ("PublishNow", "Draft", "Unpublish", "UnpublishAndDelete")
 CONFLICT_ACTIONS = ("UseExisting", "Overwrite")
 RESULTS = ("Succeeded", "Failed", "Skipped")
 STATES = ("Published", "Draft")
-KEY = ["InternalMediaId", "MediaLocale", "MediaState"]
-
-_id = pl.col("InternalMediaId")
-_is_new = _id.is_null()
-# A new asset has no id yet; each such row is its own asset.
-_identity = pl.when(_is_new).then(pl.int_range(pl.len(), dtype=pl.UInt64)).otherwise(_id.hash())
-
-RULES = {
-    "duplicate_key": f.rule("InternalMediaId", KEY, "duplicate key InternalMediaId+MediaLocale(+MediaState)",
-                            f.unique_rows(KEY, where=~_is_new)),
-    "display_name_unique": f.rule(
-        "MediaDisplayName", ["MediaDisplayName", "InternalMediaId"],
-        "MediaDisplayName is used by another asset; display names are unique within a tenant",
-        f.same_within(_identity, pl.col("MediaDisplayName").hash(), where=pl.col("MediaDisplayName").is_not_null(),
-                      says="the asset on line {line} has it"),
-    ),
-    "new_asset_needs_import_path": f.rule("MediaImportPath", ["InternalMediaId", "MediaImportPath"],
-                                          "a new asset (no InternalMediaId) needs MediaImportPath",
-                                          ~_is_new | pl.col("MediaImportPath").is_not_null()),
-    "image_needs_alt_text": f.rule("ImageAltText", ["MediaType", "ImageAltText"], "an Image needs ImageAltText",
-                                   pl.col("MediaType").ne_missing("Image") | pl.col("ImageAltText").is_not_null()),
-    "video_needs_title": f.rule("MediaTitle", ["MediaType", "MediaTitle"], "a Video needs MediaTitle",
-                                pl.col("MediaType").ne_missing("Video") | pl.col("MediaTitle").is_not_null()),
-}
 
 
 class AssetsSchema(pa.DataFrameModel):

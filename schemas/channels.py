@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 import pandera.polars as pa
-import polars as pl
 from pandera.typing.polars import Series
 
 from schemas import fields as f
+from schemas.rules.channels import RULES
 
 CHANNEL_TYPES = ("Online", "Store", "CallCenter")
 KEY = ["ChannelId"]
-
-RULES = {
-    "default_locale_listed": f.rule(
-        "DefaultLocale", ["DefaultLocale", "Locales"], "DefaultLocale must be one of Locales",
-        pl.col("Locales").str.split(",").list.contains(pl.col("DefaultLocale")).fill_null(True),
-    ),
-}
-
 
 class ChannelsSchema(pa.DataFrameModel):
     ChannelId: Series[str] = f.channel("Operating unit number, OUN….", required=True, nullable=False)

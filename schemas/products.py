@@ -3,30 +3,13 @@
 from __future__ import annotations
 
 import pandera.polars as pa
-import polars as pl
 from pandera.typing.polars import Series
 
 from schemas import fields as f
+from schemas.rules.products import RULES
 
 PRODUCT_TYPES = ("Standalone", "Master", "Variant")
 KEY = ["ProductNumber"]
-_variant = pl.col("ProductType").eq_missing("Variant")
-_dims = [pl.col(d) for d in f.DIMENSIONS]
-
-RULES = {
-    "variant_has_master": f.rule(
-        "MasterProductNumber", ["ProductNumber", "ProductType", "MasterProductNumber"],
-        "a Variant needs MasterProductNumber naming a Master of this file",
-        ~_variant | pl.col("MasterProductNumber").is_in(
-            pl.col("ProductNumber").filter(pl.col("ProductType").eq_missing("Master")).implode()).fill_null(False),
-    ),
-    "only_variants_have_master": f.rule("MasterProductNumber", ["ProductType", "MasterProductNumber"],
-                                        "only a Variant has a MasterProductNumber",
-                                        _variant | pl.col("MasterProductNumber").is_null()),
-    "variant_has_dimension": f.rule("ProductType", ["ProductType", *f.DIMENSIONS],
-                                    "a Variant needs at least one of Color, Size, Style, Configuration",
-                                    ~_variant | pl.any_horizontal(d.is_not_null() for d in _dims)),
-}
 
 
 class ProductsSchema(pa.DataFrameModel):

@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import pandera.polars as pa
-import polars as pl
 from pandera.typing.polars import Series
 
 from schemas import fields as f
+from schemas.rules.publish_groups import RULES
 
 STATUSES = ("Open", "Scheduled", "Published")
 KEY = ["PublishGroup"]
-
-RULES = {
-    "scheduled_has_time": f.rule("ScheduledOn", ["Status", "ScheduledOn"], "a Scheduled group needs ScheduledOn",
-                                 pl.col("Status").ne_missing("Scheduled") | pl.col("ScheduledOn").is_not_null()),
-}
-
 
 class PublishGroupsSchema(pa.DataFrameModel):
     PublishGroup: Series[str] = f.identifier("Name of the group.", required=True, nullable=False)

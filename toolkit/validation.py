@@ -10,10 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandera.polars as pa
 import polars as pl
 
-from schemas.fields import Rule, unique_rows
+from schemas.rules import Rule, unique_rows
 from toolkit.errors import InputError
 from toolkit.findings import Finding, findings_from
 from toolkit.integrity import tenant_findings
@@ -123,9 +122,11 @@ def validate_manifest(manifest: Manifest) -> tuple[Finding, ...]:
     frame = validation_frame(manifest)
     if passes_in_memory(manifest, frame):
         return tuple(sorted(findings))
+    from pandera.errors import SchemaErrors  # only here: a file screening proves valid never loads Pandera
+
     try:
         manifest.kind.model.validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as exc:
+    except SchemaErrors as exc:
         cases = exc.failure_cases
         absent = {f.column for f in findings if f.rule == "missing_column"}
         cells = _cell_failures(cases, manifest.kind).filter(~pl.col("column").is_in(list(absent)))

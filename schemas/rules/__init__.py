@@ -1,8 +1,9 @@
 """Cross-column rules as plain Polars expressions, free of Pandera.
 
-A kind's rules live in its schema module and run there as ``@dataframe_check``s; the same
-expressions let omm screen a file in a few streaming queries (``toolkit.screening``). Code that
-builds or reads rules (screening, tests) needs nothing from Pandera, so this module imports none.
+A kind's rules live in ``schemas/rules/<kind>.py``; its schema module wires them into the Pandera
+model as ``@dataframe_check``s, and the same expressions let omm screen a file in a few streaming
+queries (``toolkit.screening``). Nothing here imports Pandera, so a file that screening proves
+valid is done without loading it.
 """
 
 from __future__ import annotations
