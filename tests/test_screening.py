@@ -81,6 +81,14 @@ def test_full_rows_are_proven_and_a_short_one_is_caught_with_any_line_ending(
     assert [f.rule for f in validate([write(lines)]).findings] == ["ragged_row"]
 
 
+def test_a_trailing_tab_on_the_last_line_without_newline_is_caught(tmp_path: Path) -> None:
+    # Polars drops that one extra empty field at the very end of a file, and nowhere else.
+    lines = PRODUCTS.read_bytes().rstrip(b"\n").split(b"\n")
+    p = _copy(tmp_path, b"\n".join([*lines[:-1], lines[-1] + b"\t"]))
+    assert screen_file(p) is False
+    assert [(f.line, f.rule) for f in validate([p]).findings] == [(len(lines), "ragged_row")]
+
+
 def test_explicit_kind_and_unknown_files(tmp_path: Path) -> None:
     p = _copy(tmp_path, PRODUCTS.read_bytes(), "catalog.tsv")
     assert screen_file(p, "products") is True

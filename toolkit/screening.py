@@ -151,7 +151,8 @@ def screen_file(path: str | Path, kind: str | None = None) -> bool:
         results = pl.collect_all(check_queries(k, _scan(p, k, header), canonical=True, extra=extra),
                                  engine="streaming")
         first = results[0].row(0, named=True)
-        short_rows = first["gaps"] > 0 and not _every_row_full(p, layout, carriage, len(header), first)
+        short_rows = layout.ragged_end(len(header)) or (
+            first["gaps"] > 0 and not _every_row_full(p, layout, carriage, len(header), first))
     except (OSError, ValueError, InputError, pl.exceptions.PolarsError):
         return False  # unreadable, empty, ragged, bad UTF-8, unknown kind: the full path reports it
     return not short_rows and all(bool(df.item(0, "ok")) for df in results)

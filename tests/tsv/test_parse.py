@@ -187,6 +187,20 @@ def test_trailing_tab_makes_a_row_ragged(tmp_path) -> None:
     assert rows_lines_problems(m) == ([("B", "2")], [3], [(2, "ragged_row")])
 
 
+@pytest.mark.parametrize("raw", [b"Name\tValue\nA\t1\nB\t2\t", b"Name\tValue\nA\t1\nB\t2\t\r",
+                                 b'Name\tValue\nA\t"1"\nB\t2\t'])
+def test_a_trailing_tab_on_a_last_line_without_newline_makes_it_ragged(tmp_path, raw: bytes) -> None:
+    # Polars drops that one trailing empty field at the end of a file (nowhere else).
+    m = read_both(tmp_path, raw)
+    assert rows_lines_problems(m) == ([("A", "1")], [2], [(3, "ragged_row")])
+
+
+def test_text_after_a_closing_quote_is_never_read_on_across_lines(tmp_path) -> None:
+    # Polars would read one row here, its first field running over two lines and a tab.
+    m = read_both(tmp_path, b'A\tB\tC\n"open\na\ta\t"x"\nx"\ta\ta')
+    assert rows_lines_problems(m) == ([("a", "a", "x"), ('x"', "a", "a")], [3, 4], [(2, "bad_quoting")])
+
+
 @pytest.mark.parametrize(("raw", "lines"), [
     (b"Name\tValue\tNote\nA\t1\t\nB\t2\n", [2]),  # short by one; the last column has empty cells
     (b"Name\tValue\tNote\nA\t1\t\nB\n", [2]),  # short by two
@@ -301,3 +315,48 @@ def test_missing_file_and_directory_are_input_errors(tmp_path) -> None:
     with pytest.raises(InputError) as exc:
         read_manifest(tmp_path)
     assert str(exc.value) == f"{tmp_path} is a directory, not a file (name a .tsv file)"
+
+
+# -- the fast reader against the exact one ------------------------------------------------------
+
+# Fields as a file may spell them: plain, empty, quoted (with tabs, newlines, doubled quotes, or
+# empty), a literal quote inside an unquoted field, and the broken ones (unterminated, text after
+# the closing quote).
+_GOOD = ["a", "", "b c", '"x"', '"x\ty"', '"x\ny"', '"x""y"', 'a"b', '""', 'x"']
+_BROKEN = ['"unterminated', '"a"b', "\t"]
+
+
+def test_the_fast_reader_never_disagrees_with_the_exact_one() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from toolkit.tsv.parse import _exact, _fast, has_quoted_fields
+
+    header = ("A", "B", "C")
+    good = st.lists(st.sampled_from(_GOOD), min_size=3, max_size=3)
+    odd = st.lists(st.sampled_from(_GOOD + _BROKEN), min_size=1, max_size=4)  # ragged or broken
+    rows = st.lists(st.one_of(good, good, good, odd), max_size=6)
+
+    taken = []
+
+    @settings(max_examples=400, deadline=None)
+    @given(rows, st.booleans(), st.sampled_from(["\n", "\r\n"]))
+    def check(rows: list[list[str]], final_newline: bool, ending: str) -> None:
+        text = ending.join(["A\tB\tC", *("\t".join(r) for r in rows)]) + (ending if final_newline else "")
+        data = text.encode()
+        quoted, carriage = has_quoted_fields(data), ending != "\n"
+        fast = _fast(data, header, quoted, carriage, None)
+        if fast is None:
+            return  # the exact reader takes the file: nothing to compare
+        taken.append(quoted)
+        exact = _exact(data, header, "f")
+        assert exact.problems == ()
+        # What parse() does to either reader's frame: "" is missing, CR LF inside values is LF.
+        same = [pl.all().str.replace_all(r"\r+\n", "\n")]
+        frame = fast.frame.with_columns(pl.all().replace("", None)) if quoted else fast.frame
+        assert frame.with_columns(same).rows() == exact.frame.with_columns(same).rows()
+        lines = fast.lines if fast.lines is not None else pl.Series(range(2, frame.height + 2))
+        assert lines.to_list() == exact.lines.to_list()
+
+    check()
+    assert taken.count(True) >= 20  # files with quoted fields did take the fast way

@@ -121,13 +121,46 @@ class Layout:
     size: int
     header_bytes: int  # through the header's newline; 0 when there is no newline at all
     final_newline: bool
+    last_line_tabs: int  # tabs on a last line that has no newline (0 when the file ends with one)
 
     @classmethod
     def of(cls, data: Buffer) -> Layout:
-        return cls(len(data), data.find(b"\n") + 1, data[-1:] == b"\n")
+        final = data[-1:] == b"\n"
+        last = b"" if final else data[data.rfind(b"\n") + 1:]
+        return cls(len(data), data.find(b"\n") + 1, final, last.count(b"\t"))
 
     def adds_up(self, cells: int, rows: int, width: int) -> bool:
         return self.header_bytes > 0 and self.size == self.header_bytes + cells + rows * width - (not self.final_newline)
+
+    def ragged_end(self, width: int) -> bool:
+        """A last line without a newline and with a field too many: Polars drops a trailing empty
+        field there (``a<TAB>b<TAB>`` at the end of the file reads as two fields) where it refuses
+        one on any other line, so that line is counted here."""
+        return not self.final_newline and self.last_line_tabs > width - 1
+
+
+# A quoted field: quotes around, doubled inside, then the end of the field, line or file.
+_QUOTED_FIELD = re.compile(rb'"[^"]*(?:""[^"]*)*"(?=\t|\r?\n|\Z)')
+
+
+def _quotes_well_formed(data: Buffer) -> bool:
+    """Whether every quote outside a quoted field opens one, closed right before a tab or line end.
+
+    Polars reads quotes other than SPEC §3 does: after ``"a"b`` it reads on, and a quote inside
+    an unquoted field (literal, says the SPEC) can open a field for it that runs across tabs and
+    lines, with every count still adding up. Files with either go to the exact reader. A quoted
+    field is skipped whole, so what it holds is never taken for a field start; one step per
+    quoted field: cheap where quotes are rare.
+    """
+    pos = data.find(b'"')
+    while pos >= 0:
+        if pos and data[pos - 1:pos] not in (b"\t", b"\n"):
+            return False  # a literal quote inside an unquoted field
+        field = _QUOTED_FIELD.match(data, pos)
+        if field is None:
+            return False
+        pos = data.find(b'"', field.end())
+    return True
 
 
 def _fast(data: Buffer, header: tuple[str, ...], quoted: bool, carriage: bool, source: str | None) -> Parsed | None:
@@ -140,12 +173,19 @@ def _fast(data: Buffer, header: tuple[str, ...], quoted: bool, carriage: bool, s
     if frame.width != len(header):
         return None
     if not quoted:
+        if Layout.of(data).ragged_end(len(header)):
+            return None
         # Polars refuses a row with too many fields; a row with too few has nulls at its end,
         # so the tab count is needed only when the last column has nulls (and, mostly, not even
         # then: see _bytes_add_up).
         if frame.get_column(header[-1]).null_count() == 0 or _bytes_add_up(data, frame, len(header), carriage):
             return Parsed(header, frame, None, ())
         return Parsed(header, frame, None, ()) if count_byte(data, b"\t") == (len(header) - 1) * (frame.height + 1) else None
+    if not _quotes_well_formed(data) or (data[-1:] == b"\t" or data[-2:] == b"\t\r"):
+        # Polars reads quotes its own way (see _quotes_well_formed); and at the end of a file
+        # without a final newline it drops a trailing empty field, which a short row elsewhere
+        # would hide from the counts below (a quoted field may span lines: that line is not counted).
+        return None
     tabs, newlines = count_byte(data, b"\t"), count_byte(data, b"\n") + (0 if data[-1:] == b"\n" else 1)
     inner_tabs = inner_newlines = 0
     per_row: pl.Series | None = None
