@@ -165,6 +165,17 @@ def test_streaming_refuses_short_rows(tmp_path: Path) -> None:
         file_diff(a, b, low_memory=False)
 
 
+def test_streaming_refuses_a_trailing_tab_on_a_last_line_without_newline(tmp_path: Path) -> None:
+    # The scan drops that one extra field at the end of a file, where it refuses one elsewhere.
+    a = write(tmp_path / "a.tsv", PRODUCTS)
+    width = PRODUCTS.split("\n", 1)[0].count("\t") + 1
+    b = write(tmp_path / "b.tsv", PRODUCTS + "\t".join(["1002", *["x"] * (width - 1)]) + "\t")
+    with pytest.raises(InputError, match="wrong number of fields"):
+        file_diff(a, b, low_memory=True)
+    with pytest.raises(InputError, match="line 4"):
+        file_diff(a, b, low_memory=False)
+
+
 def test_low_memory_reads_quoted_and_utf16_files_whole(tmp_path: Path) -> None:
     from toolkit.delta.sides import streamable
 

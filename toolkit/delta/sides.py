@@ -20,7 +20,7 @@ from toolkit.errors import InputError, ManifestStructureError
 from toolkit.kinds import Kind, detect_kind, get_kind
 from toolkit.tokens import absent_value, canonicalize, spelled_canonically
 from toolkit.tsv import Manifest, read_manifest
-from toolkit.tsv.parse import count_byte_in_file, has_quoted_fields, read_header
+from toolkit.tsv.parse import count_byte_in_file, has_quoted_fields, ragged_end_of_file, read_header
 
 from .result import LINE
 
@@ -119,6 +119,8 @@ class StreamSide:
                               _clean(self.kind, union, key), short).collect(engine="streaming")
         except pl.exceptions.PolarsError as exc:
             raise _structure_error(self.path) from exc
+        if ragged_end_of_file(self.path, len(self.header)):  # read as whole by the scan: see Layout
+            raise _structure_error(self.path)
         if frame.get_column("__short").any():
             self._prove_rows(frame.height)
         return frame.drop("__short")

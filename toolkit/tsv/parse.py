@@ -68,6 +68,21 @@ def mapped(fh: BinaryIO) -> mmap.mmap:
     return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
 
 
+def ragged_end_of_file(path: str, width: int, tail: int = 1 << 20) -> bool:
+    """:meth:`Layout.ragged_end` for a file read from its end, for a reader that never maps it.
+    A last line longer than ``tail`` without a newline counts as ragged (it is no manifest row)."""
+    with open(path, "rb") as fh:
+        size = fh.seek(0, 2)
+        fh.seek(max(0, size - tail))
+        end = fh.read(tail)
+    if not end or end.endswith(b"\n"):
+        return False
+    cut = end.rfind(b"\n")
+    if cut < 0 and size > tail:
+        return True
+    return end[cut + 1:].count(b"\t") > width - 1
+
+
 def has_quoted_fields(data: bytes) -> bool:
     """Whether any field starts with a quote (one byte search first: most files have no quote)."""
     if data.find(b'"') < 0:
