@@ -213,9 +213,11 @@ def _walk(index: Index, name: str, tc: str, tl: str) -> tuple[tuple[Rung, ...], 
 
 def _read_flattened(path: Path, only: str | None) -> pl.DataFrame:
     """A file sync wrote. With ``only`` (one product), a streamed scan keeps that product's rows, so
-    resolving against a multi-gigabyte HQ file holds one gallery, not the file; a file that is not
-    plain TSV (hand-edited, UTF-16, a literal mid-field quote) makes the scan fail and is read by
-    the exact reader instead."""
+    resolving against a multi-gigabyte HQ file holds one gallery, not the file. Sync writes these
+    files with every quote inside a quoted field, which the scan reads as the exact reader does; a
+    file that is not plain TSV (UTF-16, broken rows) makes the scan fail and is read by the exact
+    reader instead. (A hand edit that leaves a literal quote inside an unquoted field can be read
+    otherwise by the scan; sync notices the edit and rewrites the file on its next run.)"""
     from toolkit.kinds import get_kind
     from toolkit.tokens import canonicalize
     from toolkit.tsv import read_manifest
