@@ -16,7 +16,7 @@ from typing import TypeVar
 
 import polars as pl
 
-from schemas.rules import Aggregate, row_hash
+from schemas.rules import Aggregate, unique_rows
 from toolkit.errors import InputError
 from toolkit.kinds import Kind, detect_kind, get_kind
 from toolkit.tokens import absent_value, canonical_row
@@ -90,7 +90,7 @@ def check_queries(kind: Kind, lf: pl.LazyFrame, *, skip: frozenset[str] = frozen
         else:
             row_checks.append(t.expr)
     if kind.unique:
-        aggregates.append(Aggregate((row_hash(list(kind.unique)),), lambda h: h.n_unique() == pl.len()))
+        aggregates.append(unique_rows(list(kind.unique)).holds)
     narrow = _Narrow()
     verdicts = [pl.col("_rows").all()] + [narrow.verdict(a) for a in aggregates]
     named = [narrow.verdict(a).alias(name) for name, a in (extra or {}).items()]
@@ -163,7 +163,7 @@ def _every_row_full(path: Path, layout: Layout, carriage: bool, width: int, coun
 
     The scan refuses a row with too many fields, so the file's bytes add up to header + cells +
     rows × width (tabs and newlines) exactly when every row has ``width`` fields
-    (:func:`toolkit.tsv.parse.bytes_add_up`). Carriage returns, which the scan drops before a newline,
+    (:meth:`toolkit.tsv.parse.Layout.adds_up`). Carriage returns, which the scan drops before a newline,
     would spoil that sum: with any, the tabs are counted instead.
     """
     if not carriage:

@@ -75,12 +75,9 @@ def ragged_end_of_file(path: str, width: int, tail: int = 1 << 20) -> bool:
         size = fh.seek(0, 2)
         fh.seek(max(0, size - tail))
         end = fh.read(tail)
-    if not end or end.endswith(b"\n"):
-        return False
-    cut = end.rfind(b"\n")
-    if cut < 0 and size > tail:
+    if size > tail and not end.endswith(b"\n") and b"\n" not in end:
         return True
-    return end[cut + 1:].count(b"\t") > width - 1
+    return bool(end) and Layout.of(end).ragged_end(width)
 
 
 def has_quoted_fields(data: bytes) -> bool:
@@ -118,14 +115,7 @@ def _bytes_add_up(data: Buffer, frame: pl.DataFrame, width: int, carriage: bool)
     if frame.height == 0 or carriage:
         return False
     cells = frame.select(pl.sum_horizontal(pl.all().str.len_bytes().cast(pl.Int64).sum())).item()
-    return bytes_add_up(data, cells, frame.height, width)
-
-
-def bytes_add_up(data: Buffer, cells: int, rows: int, width: int) -> bool:
-    """The accounting of :func:`_bytes_add_up`, for a caller that summed the cell bytes itself
-    (e.g. in a streaming query): header + cells + rows × width, less one without a final newline.
-    Only sound when ``data`` has no carriage return and the read refused rows too long."""
-    return Layout.of(data).adds_up(cells, rows, width)
+    return Layout.of(data).adds_up(cells, frame.height, width)
 
 
 @dataclass(frozen=True)
@@ -145,6 +135,9 @@ class Layout:
         return cls(len(data), data.find(b"\n") + 1, final, last.count(b"\t"))
 
     def adds_up(self, cells: int, rows: int, width: int) -> bool:
+        """The accounting of :func:`_bytes_add_up`, for any caller that summed the cell bytes
+        (e.g. in a streaming query): header + cells + rows × width, less one without a final
+        newline. Only sound when the file has no carriage return and the read refused rows too long."""
         return self.header_bytes > 0 and self.size == self.header_bytes + cells + rows * width - (not self.final_newline)
 
     def ragged_end(self, width: int) -> bool:
