@@ -111,9 +111,14 @@ def _copied(before: Sequence[Chunk], files: Sequence[OutputFile], out: dict[str,
 
 def _end_to_end(spans: list[Span]) -> list[tuple[int, int]]:
     """[first, last) index ranges of ``spans`` that follow each other without a gap in their file."""
-    breaks = [k for k in range(1, len(spans)) if spans[k].offset != spans[k - 1].offset + spans[k - 1].length]
-    edges = [0, *breaks, len(spans)]
-    return list(zip(edges[:-1], edges[1:], strict=True))
+    return _ranges(len(spans), [k for k in range(1, len(spans))
+                                if spans[k].offset != spans[k - 1].offset + spans[k - 1].length])
+
+
+def _ranges(n: int, breaks: list[int]) -> list[tuple[int, int]]:
+    """The [first, last) ranges that cut 0..n at ``breaks`` (ascending, each in 1..n-1)."""
+    edges = [0, *breaks, n]
+    return list(zip(edges[:-1], edges[1:], strict=True)) if n else []
 
 
 def unchanged(plan: ChunkPlan, files: Sequence[OutputFile]) -> Written:
@@ -220,6 +225,4 @@ def _put(out: BinaryIO, data: bytes, rows: int) -> Span:
 
 def _runs(dirty: list[bool]) -> list[tuple[int, int]]:
     """[first, last) chunk ranges to write in one step: each dirty chunk alone, clean ones in runs."""
-    edges = [k for k in range(1, len(dirty)) if dirty[k] or dirty[k - 1]]
-    bounds = [0, *edges, len(dirty)] if dirty else [0]
-    return list(zip(bounds[:-1], bounds[1:], strict=True))
+    return _ranges(len(dirty), [k for k in range(1, len(dirty)) if dirty[k] or dirty[k - 1]])
